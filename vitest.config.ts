@@ -4,6 +4,11 @@ import { defineConfig } from 'vitest/config';
 const lib = (p: string) => fileURLToPath(new URL(`./libs/messenger-webhook/src/${p}`, import.meta.url));
 
 export default defineConfig({
+  // Stated here rather than left to tsconfig discovery: the root tsconfig is a solution file that includes no
+  // test file, and without legacy decorators and their metadata Nest's DI would inject undefined.
+  oxc: {
+    decorator: { legacy: true, emitDecoratorMetadata: true },
+  },
   resolve: {
     // Tests run against the library's sources, so no build step stands between an edit and a test run.
     alias: [

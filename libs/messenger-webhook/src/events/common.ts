@@ -1,0 +1,65 @@
+import { Type } from 'class-transformer';
+import { IsOptional, IsString, ValidateNested } from 'class-validator';
+import { IsStringOrNumber } from './validators.js';
+
+/** Who triggered the event: a PSID / IGSID in `id`, or only a `user_ref` when it came from the chat plugin. */
+export class Sender {
+  /** Page-scoped (or Instagram-scoped) id; absent for chat-plugin guests, who only have `user_ref`. */
+  @IsOptional()
+  @IsString()
+  id?: string;
+
+  /** Set instead of `id` by the customer chat plugin and the checkbox plugin. */
+  @IsOptional()
+  @IsString()
+  user_ref?: string;
+}
+
+/** Who received the event: usually your Page / IG account id, or the PSID for echoes sent by the Page. */
+export class Recipient {
+  /** Page id, Instagram account id, or (for echoes) the person's PSID. */
+  @IsOptional()
+  @IsString()
+  id?: string;
+
+  /** Present when a message was addressed to a plugin `user_ref` rather than a PSID. */
+  @IsOptional()
+  @IsString()
+  user_ref?: string;
+}
+
+/**
+ * Fields every item of `messaging[]` / `standby[]` may carry. All optional because app_roles,
+ * policy_enforcement and checkbox opt-ins come without a `sender`.
+ */
+export class MessagingEvent {
+  /** Absent on app_roles, policy_enforcement and checkbox-plugin opt-ins: never assume it is set. */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => Sender)
+  sender?: Sender;
+
+  /** Your Page / IG account for incoming events; the person for echoes. */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => Recipient)
+  recipient?: Recipient;
+
+  /** Epoch milliseconds; a number in practice, but one reference page shows strings, so both pass. */
+  @IsOptional()
+  @IsStringOrNumber()
+  timestamp?: number | string;
+
+  /** One id to key conversations by, whether the person came with a PSID or only a plugin `user_ref`. */
+  get senderId(): string | undefined {
+    return this.sender?.id ?? this.sender?.user_ref;
+  }
+
+  /**
+   * Ignores writes: class-transformer assigns every raw key onto the instance, and a raw `senderId`
+   * key would otherwise throw on this getter-only property in strict mode. `never` keeps it read-only in TS.
+   */
+  set senderId(_ignored: never) {
+    // intentionally empty
+  }
+}

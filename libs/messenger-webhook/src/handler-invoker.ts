@@ -1,0 +1,107 @@
+import type { CanActivate } from '@nestjs/common';
+import { ROUTE_ARGS_METADATA, selectExceptionFilterMetadata, type ExceptionFilterMetadata } from '@nestjs/common/internal';
+import type { ContextId, ExternalContextCreator } from '@nestjs/core';
+import type { GuardsConsumer, GuardsContextCreator } from '@nestjs/core/internal';
+import type { ExternalExceptionFilterContext } from '@nestjs/core/exceptions/external-exception-filter-context.js';
+import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
+import { MESSENGER_CONTEXT_TYPE } from './messenger-webhook.constants.js';
+import type { MessengerContext } from './messenger-context.js';
+import { messengerParamsFactory } from './messenger-params.factory.js';
+
+/** How one handler call ended. */
+export type InvocationOutcome =
+  | { readonly status: 'done' }
+  | { readonly status: 'skipped' }
+  | { readonly status: 'filtered'; readonly error: unknown }
+  | { readonly status: 'failed'; readonly error: unknown };
+
+/** One handler call with every enhancer applied; never rejects. */
+export type Invoker = (event: object, context: MessengerContext) => Promise<InvocationOutcome>;
+
+type Callback = (...args: unknown[]) => unknown;
+
+/** The pieces of Nest's external context machinery that `ExternalContextCreator.create` does not expose. */
+interface EnhancerParts {
+  guardsContextCreator: GuardsContextCreator;
+  guardsConsumer: GuardsConsumer;
+  filtersContextCreator: ExternalExceptionFilterContext;
+}
+
+const DONE: InvocationOutcome = Object.freeze({ status: 'done' });
+const SKIPPED: InvocationOutcome = Object.freeze({ status: 'skipped' });
+
+/**
+ * Builds handler calls that behave like HTTP route calls: guards, interceptors, pipes and exception filters, with
+ * two differences a webhook needs: a guard that says no skips the handler quietly instead of raising a 403, and an
+ * error no filter handles comes back as an outcome instead of escaping, so one handler cannot cost another.
+ */
+export class HandlerInvokerFactory {
+  private readonly parts: EnhancerParts;
+
+  constructor(private readonly externalContextCreator: ExternalContextCreator) {
+    // Guards and filters are run here rather than by ExternalContextCreator, whose guard refusal throws a
+    // ForbiddenException into the filters; its creators are reused so global and scoped enhancers resolve as usual.
+    const parts = externalContextCreator as unknown as Partial<EnhancerParts>;
+    if (!parts.guardsContextCreator || !parts.guardsConsumer || !parts.filtersContextCreator) {
+      throw new Error('MessengerWebhookModule: this version of @nestjs/core is not supported (ExternalContextCreator internals changed)');
+    }
+    this.parts = parts as EnhancerParts;
+  }
+
+  /** Creates the call of `instance[methodName]`; for request-scoped hosts, once per event with its context id. */
+  create(instance: object, methodName: string, contextId?: ContextId, inquirerId?: string): Invoker {
+    const callback = (instance as Record<string, Callback>)[methodName]!;
+    const moduleKey = this.externalContextCreator.getContextModuleKey(instance.constructor);
+    const guards: CanActivate[] = this.parts.guardsContextCreator.create(instance, callback, moduleKey, contextId, inquirerId);
+    const filters = this.filtersOf(instance, callback, moduleKey, contextId, inquirerId);
+    const call = this.externalContextCreator.create(
+      instance,
+      callback,
+      methodName,
+      ROUTE_ARGS_METADATA,
+      messengerParamsFactory,
+      contextId,
+      inquirerId,
+      { guards: false, interceptors: true, filters: false },
+      MESSENGER_CONTEXT_TYPE,
+    );
+    const { guardsConsumer } = this.parts;
+    return async (event, context) => {
+      const args = [event, context];
+      try {
+        if (guards.length > 0 && !(await guardsConsumer.tryActivate(guards, args, instance, callback, MESSENGER_CONTEXT_TYPE))) {
+          return SKIPPED;
+        }
+        await call(event, context);
+        return DONE;
+      } catch (error) {
+        return this.applyFilters(filters, error, args, instance, callback);
+      }
+    };
+  }
+
+  private filtersOf(instance: object, callback: Callback, moduleKey: string, contextId?: ContextId, inquirerId?: string) {
+    const handler = this.parts.filtersContextCreator.create(instance, callback as never, moduleKey, contextId, inquirerId);
+    return (handler as unknown as { filters?: ExceptionFilterMetadata[] }).filters ?? [];
+  }
+
+  private async applyFilters(
+    filters: ExceptionFilterMetadata[],
+    error: unknown,
+    args: unknown[],
+    instance: object,
+    callback: Callback,
+  ): Promise<InvocationOutcome> {
+    const filter = filters.length > 0 ? selectExceptionFilterMetadata(filters, error) : undefined;
+    if (!filter) return { status: 'failed', error };
+    const host = new ExecutionContextHost(args, instance.constructor as never, callback);
+    host.setType(MESSENGER_CONTEXT_TYPE);
+    try {
+      await filter.func(error, host);
+      return { status: 'filtered', error };
+    } catch (filterError) {
+      // A filter that rethrows (or breaks) leaves the failure unhandled: report what it threw.
+      return { status: 'failed', error: filterError };
+    }
+  }
+}

@@ -1,0 +1,29 @@
+import type { EventKind } from './event-kinds.js';
+
+/** Which Meta product a delivery came from: `object: "page"` is Messenger, `object: "instagram"` is Instagram. */
+export type MessengerPlatform = 'messenger' | 'instagram';
+
+/** Which list of the entry an event came from. */
+export type EventSource = 'messaging' | 'standby' | 'changes';
+
+/** What a handler knows about an event besides the event itself: where it came from and what its filter captured. */
+export interface MessengerContext {
+  /** `'messenger'` for `object: "page"`, `'instagram'` for `object: "instagram"`. */
+  readonly platform: MessengerPlatform;
+  /** The envelope's `object` exactly as Meta sent it. */
+  readonly object: string;
+  /** The entry's `id`: the Page id (Messenger) or the professional account id (Instagram). */
+  readonly pageId: string;
+  /** The entry's `time` (epoch milliseconds). */
+  readonly time: number;
+  /** True when the event came from `standby[]`: this app is not the thread owner (Handover Protocol). */
+  readonly standby: boolean;
+  /** The list of the entry the event came from. */
+  readonly source: EventSource;
+  /** The event type, as classified by the library (`'message'`, `'echo'`, `'unknown'`, ...). */
+  readonly kind: EventKind;
+  /** The webhook field that delivers this event type (`'messages'`, `'message_echoes'`, ...). */
+  readonly field: string;
+  /** Values captured by the handler's filter (`{name}` placeholders and RegExp named groups). */
+  readonly params: Readonly<Record<string, string>>;
+}

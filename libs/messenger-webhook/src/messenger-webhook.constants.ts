@@ -1,0 +1,11 @@
+/** The execution context type of webhook handlers: `context.getType()` returns it in guards and interceptors. */
+export const MESSENGER_CONTEXT_TYPE = 'messenger';
+
+/** `MESSENGER_CONTEXT_TYPE` as a type, for `context.getType<MessengerContextType>()`. */
+export type MessengerContextType = typeof MESSENGER_CONTEXT_TYPE;
+
+/** Injection token of the resolved configuration (internal). */
+export const MESSENGER_WEBHOOK_CONFIG = Symbol('MESSENGER_WEBHOOK_CONFIG');
+
+/** Metadata key under which listener decorators store their list on a method (internal). */
+export const MESSENGER_LISTENERS_METADATA = 'messenger-webhook:listeners';

@@ -1,0 +1,24 @@
+import { ConfigurableModuleBuilder } from '@nestjs/common';
+import { createWebhookController } from './messenger-webhook.controller.js';
+import type { MessengerWebhookExtras, MessengerWebhookOptions } from './messenger-webhook.options.js';
+
+/** The module's `forRoot` / `forRootAsync`, built by Nest so both behave like every other configurable module. */
+export const {
+  ConfigurableModuleClass: ConfigurableMessengerWebhookModule,
+  MODULE_OPTIONS_TOKEN: MESSENGER_WEBHOOK_OPTIONS,
+  OPTIONS_TYPE: MESSENGER_WEBHOOK_OPTIONS_TYPE,
+  ASYNC_OPTIONS_TYPE: MESSENGER_WEBHOOK_ASYNC_OPTIONS_TYPE,
+} = new ConfigurableModuleBuilder<MessengerWebhookOptions>({ moduleName: 'MessengerWebhook' })
+  .setClassMethodName('forRoot')
+  .setExtras<MessengerWebhookExtras>({ path: 'webhook', controllerDecorators: [] }, (definition, extras) => ({
+    ...definition,
+    controllers: [createWebhookController(checkedPath(extras.path), extras.controllerDecorators ?? [])],
+  }))
+  .build();
+
+function checkedPath(path: unknown): string {
+  if (typeof path !== 'string' || path.trim() === '') {
+    throw new Error('MessengerWebhookModule: path must be a non-empty string (default "webhook")');
+  }
+  return path;
+}

@@ -1,0 +1,26 @@
+import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { MessengerHandlerRegistry } from './handler-registry.js';
+import { MessengerDispatcher } from './messenger-dispatcher.js';
+import { MESSENGER_WEBHOOK_CONFIG } from './messenger-webhook.constants.js';
+import { ConfigurableMessengerWebhookModule, MESSENGER_WEBHOOK_OPTIONS } from './messenger-webhook.module-definition.js';
+import { resolveOptions, type MessengerWebhookOptions } from './messenger-webhook.options.js';
+
+/**
+ * Receives Meta Messenger and Instagram webhooks: `MessengerWebhookModule.forRoot({ verifyToken, appSecret })`
+ * mounts the verified endpoint and routes every event to the decorated handlers of your providers.
+ */
+@Module({
+  imports: [DiscoveryModule],
+  providers: [
+    {
+      provide: MESSENGER_WEBHOOK_CONFIG,
+      useFactory: (options: MessengerWebhookOptions) => resolveOptions(options),
+      inject: [MESSENGER_WEBHOOK_OPTIONS],
+    },
+    MessengerHandlerRegistry,
+    MessengerDispatcher,
+  ],
+  exports: [MessengerDispatcher],
+})
+export class MessengerWebhookModule extends ConfigurableMessengerWebhookModule {}
