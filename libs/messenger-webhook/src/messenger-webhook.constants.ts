@@ -9,3 +9,6 @@ export const MESSENGER_WEBHOOK_CONFIG = Symbol('MESSENGER_WEBHOOK_CONFIG');
 
 /** Metadata key under which listener decorators store their list on a method (internal). */
 export const MESSENGER_LISTENERS_METADATA = 'messenger-webhook:listeners';
+
+/** Injection token of the webhook's route path as configured (internal; read by the testing kit). */
+export const MESSENGER_WEBHOOK_PATH = Symbol('MESSENGER_WEBHOOK_PATH');

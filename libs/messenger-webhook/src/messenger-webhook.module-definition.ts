@@ -1,4 +1,5 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
+import { MESSENGER_WEBHOOK_PATH } from './messenger-webhook.constants.js';
 import { createWebhookController } from './messenger-webhook.controller.js';
 import type { MessengerWebhookExtras, MessengerWebhookOptions } from './messenger-webhook.options.js';
 
@@ -10,10 +11,14 @@ export const {
   ASYNC_OPTIONS_TYPE: MESSENGER_WEBHOOK_ASYNC_OPTIONS_TYPE,
 } = new ConfigurableModuleBuilder<MessengerWebhookOptions>({ moduleName: 'MessengerWebhook' })
   .setClassMethodName('forRoot')
-  .setExtras<MessengerWebhookExtras>({ path: 'webhook', controllerDecorators: [] }, (definition, extras) => ({
-    ...definition,
-    controllers: [createWebhookController(checkedPath(extras.path), extras.controllerDecorators ?? [])],
-  }))
+  .setExtras<MessengerWebhookExtras>({ path: 'webhook', controllerDecorators: [] }, (definition, extras) => {
+    const path = checkedPath(extras.path);
+    return {
+      ...definition,
+      controllers: [createWebhookController(path, extras.controllerDecorators ?? [])],
+      providers: [...(definition.providers ?? []), { provide: MESSENGER_WEBHOOK_PATH, useValue: path }],
+    };
+  })
   .build();
 
 function checkedPath(path: unknown): string {

@@ -125,10 +125,10 @@ function firstMessageWith(predicate: (message: Record<string, unknown>) => boole
 
 function attachmentOfType(kind: 'message' | 'echo', type: string, nth = 0): Attachment {
   const attachments = rawEvents[kind]
-    .flatMap((event) => ((event.message as { attachments?: { type: string }[] }).attachments ?? []).map(() => event))
-    .filter((event, index, all) => all.indexOf(event) === index)
+    .filter((event) => (event.message as { attachments?: unknown[] }).attachments !== undefined)
     .flatMap((event) => {
-      const instance = toInstance(kind === 'echo' ? EchoEvent : MessageEvent, event);
+      const instance: MessageEvent | EchoEvent =
+        kind === 'echo' ? toInstance(EchoEvent, event) : toInstance(MessageEvent, event);
       expect(validate(instance)).toEqual([]);
       return instance.message.attachments ?? [];
     })
