@@ -25,10 +25,7 @@ export type KnownAttachmentType =
   | 'story_mention'
   | 'share';
 
-/**
- * Any attachment. Types this version does not model arrive as this class with their payload kept as plain
- * JSON, so a new Meta attachment type never makes a message fail validation.
- */
+/** Any attachment; unmodelled types arrive as this class with raw payload, so a new Meta type never fails validation. */
 export class Attachment {
   /** Kept as sent (see `KnownAttachmentType`); not an enum because Meta keeps adding types. */
   @IsString()
@@ -449,10 +446,7 @@ export class ShareAttachment extends Attachment {
   override payload?: UrlPayload;
 }
 
-/**
- * `@Type` options for `attachments[]`: picks the subclass from `type`. class-transformer falls back to the
- * `@Type` target (`Attachment`) for any other `type`, which is how unknown attachment types survive.
- */
+/** Picks the subclass from `type`; class-transformer falls back to the `@Type` target `Attachment` for other types. */
 export const attachmentTypeOptions: TypeOptions = {
   keepDiscriminatorProperty: true,
   discriminator: {

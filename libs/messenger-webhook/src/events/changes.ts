@@ -44,10 +44,7 @@ export class TemplateStatusUpdateEvent {
   value!: TemplateStatusUpdateValue;
 }
 
-/**
- * An event (or `changes[]` item) this version does not know. Every raw key is kept, nested values as plain
- * JSON, so handlers can still read it and a new Meta event type never breaks a delivery.
- */
+/** An event or `changes[]` item this version does not know; all raw keys kept so a new Meta type never breaks delivery. */
 export class UnknownEvent extends MessagingEvent {
   /** Raw keys as Meta sent them. */
   [key: string]: unknown;

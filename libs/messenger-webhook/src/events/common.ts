@@ -28,10 +28,7 @@ export class Recipient {
   user_ref?: string;
 }
 
-/**
- * Fields every item of `messaging[]` / `standby[]` may carry. All optional because app_roles,
- * policy_enforcement and checkbox opt-ins come without a `sender`.
- */
+/** Base of every `messaging[]` / `standby[]` event; all optional since app_roles, policy and checkbox opt-ins lack `sender`. */
 export class MessagingEvent {
   /** Absent on app_roles, policy_enforcement and checkbox-plugin opt-ins: never assume it is set. */
   @IsOptional()
@@ -55,10 +52,7 @@ export class MessagingEvent {
     return this.sender?.id ?? this.sender?.user_ref;
   }
 
-  /**
-   * Ignores writes: class-transformer assigns every raw key onto the instance, and a raw `senderId`
-   * key would otherwise throw on this getter-only property in strict mode. `never` keeps it read-only in TS.
-   */
+  /** No-op so a raw `senderId` key cannot throw in class-transformer (getter-only in strict mode); `never` keeps TS read-only. */
   set senderId(_ignored: never) {
     // intentionally empty
   }

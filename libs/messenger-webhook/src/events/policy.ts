@@ -17,10 +17,7 @@ export class PolicyEnforcement {
   reason?: string;
 }
 
-/**
- * `messaging_policy_enforcement`. Comes with no `sender`. Meta has used two spellings of the key, so both
- * are fields (kept verbatim, never camel-cased) and `enforcement` returns whichever is present.
- */
+/** `messaging_policy_enforcement` (no `sender`): Meta used two key spellings, so both are fields and `enforcement` picks one. */
 export class PolicyEnforcementEvent extends MessagingEvent {
   /** Current spelling; required only when the hyphenated one is absent. */
   @ValidateIf((event: PolicyEnforcementEvent) => event['policy-enforcement'] === undefined)

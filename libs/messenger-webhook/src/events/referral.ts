@@ -77,10 +77,7 @@ export class ReferralBase {
   is_guest_user?: boolean;
 }
 
-/**
- * Referral of a `referral` event or of a postback: `source` and `type` are always sent there.
- * `source` is a string (SHORTLINK, ADS, CUSTOMER_CHAT_PLUGIN, IG sources, ...) because Meta adds sources.
- */
+/** Referral of a `referral` event or a postback, where `source` and `type` are always sent. */
 export class Referral extends ReferralBase {
   /** Where the person came from: SHORTLINK, ADS, CUSTOMER_CHAT_PLUGIN, IG_ME, ... */
   @IsString()

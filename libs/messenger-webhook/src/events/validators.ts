@@ -62,10 +62,7 @@ export function IsRecordOfStringArrays(validationOptions?: ValidationOptions): P
   );
 }
 
-/**
- * Turns each object value of an id-keyed record into `cls`, for use in `@Transform`: `@Type` would make the
- * record itself an instance instead of its values.
- */
+/** For `@Transform` on id-keyed records: `@Type` would turn the record itself into `cls`, not its values. */
 export function toRecordOf<T extends object>(cls: ClassConstructor<T>, value: unknown): unknown {
   if (!isJsonObject(value)) return value;
   const out: Record<string, unknown> = {};
