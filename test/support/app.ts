@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import type { INestApplication, ModuleMetadata } from '@nestjs/common';
+import type { INestApplication, LoggerService, ModuleMetadata } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { signBody } from 'nestjs-messenger-webhook';
@@ -24,14 +24,16 @@ export interface TestServer {
 export async function startServer(
   adapter: AdapterName,
   metadata: ModuleMetadata,
-  options: { rawBody?: boolean; path?: string; configure?: (app: INestApplication) => void } = {},
+  options: { rawBody?: boolean; path?: string; configure?: (app: INestApplication) => void; logger?: LoggerService } = {},
 ): Promise<TestServer> {
   const moduleRef = await Test.createTestingModule(metadata).compile();
   const rawBody = options.rawBody ?? true;
+  // Silent unless a test wants to read the logs (`logger` is then where every Nest and library line goes).
+  const logger = options.logger ?? false;
   const app: INestApplication =
     adapter === 'fastify'
-      ? moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { rawBody, logger: false })
-      : moduleRef.createNestApplication({ rawBody, logger: false });
+      ? moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { rawBody, logger })
+      : moduleRef.createNestApplication({ rawBody, logger });
   if (adapter === 'express') app.useBodyParser('json', { limit: '2mb' });
   options.configure?.(app);
   await app.listen(0, '127.0.0.1');

@@ -1,0 +1,32 @@
+import { createHmac } from 'node:crypto';
+
+/** A parsed JSON object, as Meta sends it. */
+export type Json = Record<string, unknown>;
+
+/** The legacy `X-Hub-Signature` header value (sha1) Meta still sends beside the sha256 one. */
+export function signSha1(raw: string, secret: string): string {
+  return `sha1=${createHmac('sha1', secret).update(raw).digest('hex')}`;
+}
+
+/** A text message from `sender` to `pageId`, as one item of `entry.messaging[]`. */
+export function textMessage(sender: string, mid: string, text: string, options: { timestamp?: number; pageId?: string } = {}): Json {
+  return {
+    sender: { id: sender },
+    recipient: { id: options.pageId ?? 'PAGE_1' },
+    timestamp: options.timestamp ?? 1_700_000_000_001,
+    message: { mid, text },
+  };
+}
+
+/** One entry of a delivery: the page it is for and its lists. */
+export interface EntrySpec {
+  id: string;
+  messaging?: Json[];
+  standby?: Json[];
+  changes?: Json[];
+}
+
+/** A delivery of several entries (Meta batches), for `object: 'page'` unless told otherwise. */
+export function batch(entries: EntrySpec[], object: 'page' | 'instagram' = 'page'): Json {
+  return { object, entry: entries.map((entry, index) => ({ time: 1_700_000_000_000 + index, ...entry })) };
+}
