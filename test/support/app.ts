@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import type { INestApplication, LoggerService, ModuleMetadata } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { signBody } from 'nestjs-messenger-webhook';
@@ -34,7 +35,7 @@ export async function startServer(
     adapter === 'fastify'
       ? moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { rawBody, logger })
       : moduleRef.createNestApplication({ rawBody, logger });
-  if (adapter === 'express') app.useBodyParser('json', { limit: '2mb' });
+  if (adapter === 'express') (app as NestExpressApplication).useBodyParser('json', { limit: '2mb' });
   options.configure?.(app);
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };

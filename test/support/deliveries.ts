@@ -30,3 +30,25 @@ export interface EntrySpec {
 export function batch(entries: EntrySpec[], object: 'page' | 'instagram' = 'page'): Json {
   return { object, entry: entries.map((entry, index) => ({ time: 1_700_000_000_000 + index, ...entry })) };
 }
+
+/** The Instagram professional account of the shared raw-event fixtures; events naming it came over Instagram. */
+export const FIXTURE_IG_ACCOUNT_ID = '17841400000000001';
+/** The Page of the shared raw-event fixtures. */
+export const FIXTURE_PAGE_ID = '106000000000001';
+
+/** How a raw fixture event is delivered: over which product, for which page, in which list. */
+export interface FixtureRoute {
+  object: 'page' | 'instagram';
+  pageId: string;
+  list: 'messaging' | 'changes';
+}
+
+/** Where Meta would deliver a raw fixture event: Instagram if it names the IG account, `changes[]` for field items. */
+export function fixtureRoute(raw: Json): FixtureRoute {
+  const instagram = JSON.stringify(raw).includes(FIXTURE_IG_ACCOUNT_ID);
+  return {
+    object: instagram ? 'instagram' : 'page',
+    pageId: instagram ? FIXTURE_IG_ACCOUNT_ID : FIXTURE_PAGE_ID,
+    list: typeof raw.field === 'string' && 'value' in raw ? 'changes' : 'messaging',
+  };
+}

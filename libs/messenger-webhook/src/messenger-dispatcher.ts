@@ -144,9 +144,12 @@ export class MessengerDispatcher implements OnModuleDestroy {
     const run = () => this.limiter.run(task);
     const next = previous ? previous.then(run, run) : run();
     this.conversations.set(key, next);
-    void next.finally(() => {
+    // then(cleanup, cleanup), not finally(): finally() would re-reject on a promise nobody awaits, and an
+    // unhandled rejection kills the process.
+    const cleanup = () => {
       if (this.conversations.get(key) === next) this.conversations.delete(key);
-    });
+    };
+    void next.then(cleanup, cleanup);
     return next;
   }
 
@@ -159,14 +162,15 @@ export class MessengerDispatcher implements OnModuleDestroy {
     summary: DispatchSummary,
   ): Promise<EventOutcome> {
     if (this.config.dedupe) {
-      const key = dedupeKey(definition, slot, context);
       let seen: boolean;
       try {
+        // Inside the try: the key hashes the raw event, and JSON.stringify overflows the stack on deep nesting.
+        const key = dedupeKey(definition, slot, context);
         const answer = this.config.dedupe.store.checkAndSet(key, this.config.dedupe.ttl);
         seen = typeof answer === 'boolean' ? answer : await answer;
       } catch (error) {
-        // Handling an event twice beats losing it: a broken store lets the event through.
-        this.logger.error(`Dedupe store failed, handling the event anyway: ${error instanceof Error ? error.message : String(error)}`);
+        // Handling an event twice beats losing it: a broken store (or a key that cannot be made) lets the event through.
+        this.logger.error(`Dedupe failed, handling the event anyway: ${error instanceof Error ? error.message : String(error)}`);
         seen = false;
       }
       if (seen) {

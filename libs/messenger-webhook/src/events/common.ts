@@ -3,7 +3,7 @@ import { IsOptional, IsString, ValidateNested } from 'class-validator';
 import { IsStringOrNumber } from './validators.js';
 
 /** Who triggered the event: a PSID / IGSID in `id`, or only a `user_ref` when it came from the chat plugin. */
-export class Sender {
+export class EventSender {
   /** Page-scoped (or Instagram-scoped) id; absent for chat-plugin guests, who only have `user_ref`. */
   @IsOptional()
   @IsString()
@@ -16,7 +16,7 @@ export class Sender {
 }
 
 /** Who received the event: usually your Page / IG account id, or the PSID for echoes sent by the Page. */
-export class Recipient {
+export class EventRecipient {
   /** Page id, Instagram account id, or (for echoes) the person's PSID. */
   @IsOptional()
   @IsString()
@@ -33,14 +33,14 @@ export class MessagingEvent {
   /** Absent on app_roles, policy_enforcement and checkbox-plugin opt-ins: never assume it is set. */
   @IsOptional()
   @ValidateNested()
-  @Type(() => Sender)
-  sender?: Sender;
+  @Type(() => EventSender)
+  sender?: EventSender;
 
   /** Your Page / IG account for incoming events; the person for echoes. */
   @IsOptional()
   @ValidateNested()
-  @Type(() => Recipient)
-  recipient?: Recipient;
+  @Type(() => EventRecipient)
+  recipient?: EventRecipient;
 
   /** Epoch milliseconds; a number in practice, but one reference page shows strings, so both pass. */
   @IsOptional()

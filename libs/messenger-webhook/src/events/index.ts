@@ -2,7 +2,7 @@
  * Typed DTOs for every Messenger / Instagram webhook event shape (PROTOCOL.md section 5). Field names are
  * exactly Meta's (snake_case), so Meta's reference pages map one to one onto these classes.
  */
-export { Sender, Recipient, MessagingEvent } from './common.js';
+export { EventSender, EventRecipient, MessagingEvent } from './common.js';
 export {
   type KnownAttachmentType,
   Attachment,

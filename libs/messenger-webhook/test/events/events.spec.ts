@@ -48,7 +48,7 @@ import {
   RequestThreadControlEvent,
   ResponseFeedbackEvent,
   SendCartEvent,
-  Sender,
+  EventSender,
   ShareAttachment,
   StickerAttachment,
   StoryMentionAttachment,
@@ -164,7 +164,7 @@ describe('event DTOs: every valid fixture', () => {
 describe('nested instances all the way down', () => {
   it('sender, recipient and senderId', () => {
     const event = toInstance(MessageEvent, rawEvents.message[0]);
-    expect(event.sender).toBeInstanceOf(Sender);
+    expect(event.sender).toBeInstanceOf(EventSender);
     expect(event.message).toBeInstanceOf(Message);
     expect(event.senderId).toBe((rawEvents.message[0]?.sender as { id: string }).id);
   });
@@ -366,7 +366,7 @@ describe('nested instances all the way down', () => {
     const raw = rawEvents.unknown[0]!;
     const event = toInstance(UnknownEvent, raw);
     expect(event).toBeInstanceOf(UnknownEvent);
-    expect(event.sender).toBeInstanceOf(Sender);
+    expect(event.sender).toBeInstanceOf(EventSender);
     expect(event.future_event).toEqual(raw.future_event);
     const change = toInstance(UnknownEvent, rawEvents.unknown[1]);
     expect(change.field).toBe('feed');
@@ -507,7 +507,7 @@ describe('prototype safety', () => {
     expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
     expect(Object.getPrototypeOf(event)).toBe(MessageEvent.prototype);
     expect(event.constructor).toBe(MessageEvent);
-    expect(Object.getPrototypeOf(event.sender)).toBe(Sender.prototype);
+    expect(Object.getPrototypeOf(event.sender)).toBe(EventSender.prototype);
     expect(Object.getPrototypeOf(event.message)).toBe(Message.prototype);
     expect((event.message as unknown as Record<string, unknown>).isAdmin).toBeUndefined();
     const [image, mystery] = event.message.attachments ?? [];
