@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { KNOWN_ATTACHMENT_KINDS, MessengerEvents, type MessengerEventFactory } from 'nestjs-messenger-webhook/testing';
+import { classify } from '../../src/classify.js';
+import { toEvent } from '../../src/event-transformer.js';
+import type { EventKind } from '../../src/event-kinds.js';
+
+/** Runs a raw event through the library's own classification and validation. */
+function check(raw: object): { kind: EventKind; problems?: string } {
+  const json = JSON.parse(JSON.stringify(raw)) as Record<string, unknown>;
+  const definition = classify(json, 'field' in json && 'value' in json ? 'changes' : 'messaging');
+  return { kind: definition.kind, problems: toEvent(definition, json, true).problems };
+}
+
+// One row per factory: adding a factory without a row here fails the coverage test below.
+const cases: Record<MessengerEventFactory, Array<[string, () => object, EventKind]>> = {
+  text: [['text', () => MessengerEvents.text('hi'), 'message'], ['reply', () => MessengerEvents.text('yes', { replyTo: 'm_1' }), 'message']],
+  quickReply: [['quick reply', () => MessengerEvents.quickReply('Yes', 'YES'), 'message']],
+  attachment: [
+    ...KNOWN_ATTACHMENT_KINDS.map((type): [string, () => object, EventKind] => [`attachment ${type}`, () => MessengerEvents.attachment(type), 'message']),
+    ['attachment of an unmodelled type', () => MessengerEvents.attachment('ig_post', { title: 'A post' }), 'message'],
+    ['legacy fallback with payload null', () => MessengerEvents.attachment('fallback', null), 'message'],
+  ],
+  echo: [['echo', () => MessengerEvents.echo('hello', { metadata: 'sent-by-bot' }), 'echo']],
+  reaction: [['reaction', () => MessengerEvents.reaction('like'), 'reaction'], ['unreact', () => MessengerEvents.reaction('love', { action: 'unreact', mid: 'm_1' }), 'reaction']],
+  read: [['Messenger read', () => MessengerEvents.read(), 'read'], ['Instagram seen', () => MessengerEvents.read({ instagram: true }), 'read']],
+  delivery: [['delivery', () => MessengerEvents.delivery(), 'delivery']],
+  messageEdit: [['message edit', () => MessengerEvents.messageEdit('m_1', 'fixed typo', { numEdit: 2 }), 'message_edit']],
+  postback: [
+    ['postback', () => MessengerEvents.postback('GET_STARTED', { title: 'Get Started' }), 'postback'],
+    ['postback with referral', () => MessengerEvents.postback('GET_STARTED', { referral: { ref: 'promo' } }), 'postback'],
+  ],
+  optin: [
+    ['plugin opt-in', () => MessengerEvents.optin(), 'optin'],
+    ['checkbox opt-in', () => MessengerEvents.optin({ userRef: 'REF_1' }), 'optin'],
+    ['one-time notification', () => MessengerEvents.optin({ type: 'one_time_notif_req' }), 'optin'],
+    ['recurring notifications', () => MessengerEvents.optin({ type: 'notification_messages' }), 'optin'],
+  ],
+  referral: [
+    ['m.me referral', () => MessengerEvents.referral(), 'referral'],
+    ['ad referral', () => MessengerEvents.referral({ source: 'ADS', adId: '238' }), 'referral'],
+    ['chat plugin referral', () => MessengerEvents.referral({ source: 'CUSTOMER_CHAT_PLUGIN', userRef: 'guest-1', refererUri: 'https://example.com' }), 'referral'],
+  ],
+  accountLinking: [['linked', () => MessengerEvents.accountLinking(), 'account_linking'], ['unlinked', () => MessengerEvents.accountLinking('unlinked'), 'account_linking']],
+  feedback: [['feedback', () => MessengerEvents.feedback(), 'messaging_feedback']],
+  responseFeedback: [['response feedback', () => MessengerEvents.responseFeedback(), 'response_feedback']],
+  gamePlay: [['game play', () => MessengerEvents.gamePlay({ payload: { level: 3 }, contextType: 'THREAD', contextId: '77' }), 'game_play']],
+  passThreadControl: [['pass', () => MessengerEvents.passThreadControl({ metadata: 'to a human' }), 'pass_thread_control']],
+  takeThreadControl: [['take', () => MessengerEvents.takeThreadControl({ previousOwnerAppId: null }), 'take_thread_control']],
+  requestThreadControl: [['request', () => MessengerEvents.requestThreadControl(), 'request_thread_control']],
+  appRoles: [['app roles', () => MessengerEvents.appRoles(), 'app_roles']],
+  policyEnforcement: [['warning', () => MessengerEvents.policyEnforcement(), 'policy_enforcement'], ['unblock', () => MessengerEvents.policyEnforcement('unblock'), 'policy_enforcement']],
+  sendCart: [['cart', () => MessengerEvents.sendCart([{ name: 'Cap', unit_price: 9.5 }, {}], { note: 'gift' }), 'send_cart']],
+  templateStatusUpdate: [['template status', () => MessengerEvents.templateStatusUpdate({ event: 'REJECTED', reason: null }), 'template_status_update']],
+};
+
+describe('MessengerEvents', () => {
+  it('has a validation case for every factory', () => {
+    expect(Object.keys(cases).sort()).toEqual(Object.keys(MessengerEvents).sort());
+  });
+
+  it('the check itself rejects an event of the wrong shape', () => {
+    const broken = { ...MessengerEvents.text('hi'), message: { mid: 42, text: 'hi' } };
+    expect(check(broken).problems).toMatch(/mid/);
+  });
+
+  it.each(Object.values(cases).flat())('%s is classified as expected and passes validation', (_name, make, kind) => {
+    expect(check(make())).toEqual({ kind, problems: undefined });
+  });
+
+  it('fills in the defaults: sender USER_1, page PAGE_1, a fresh mid and the current time', () => {
+    const before = Date.now();
+    const first = MessengerEvents.text('hi');
+    const second = MessengerEvents.text('hi');
+    expect(first.sender).toEqual({ id: 'USER_1' });
+    expect(first.recipient).toEqual({ id: 'PAGE_1' });
+    expect(first.message.mid).not.toBe(second.message.mid);
+    expect(first.timestamp).toBeGreaterThanOrEqual(before);
+    expect(second.timestamp).toBeGreaterThan(first.timestamp);
+  });
+
+  it('applies overrides', () => {
+    const raw = MessengerEvents.quickReply('Yes', 'YES', { sender: 'PSID_9', pageId: 'PAGE_9', mid: 'm_fixed', timestamp: 42 });
+    expect(raw).toEqual({ sender: { id: 'PSID_9' }, recipient: { id: 'PAGE_9' }, timestamp: 42, message: { mid: 'm_fixed', text: 'Yes', quick_reply: { payload: 'YES' } } });
+  });
+
+  it('makes echoes come from the page to the person', () => {
+    const raw = MessengerEvents.echo('hello', { sender: 'PSID_9', pageId: 'PAGE_9' });
+    expect(raw.sender).toEqual({ id: 'PAGE_9' });
+    expect(raw.recipient).toEqual({ id: 'PSID_9' });
+    expect(raw.message).toMatchObject({ is_echo: true, text: 'hello', app_id: expect.any(Number) });
+  });
+
+  it('leaves the sender out where Meta sends none', () => {
+    expect(MessengerEvents.appRoles()).not.toHaveProperty('sender');
+    expect(MessengerEvents.policyEnforcement('block')).not.toHaveProperty('sender');
+    expect(MessengerEvents.optin({ userRef: 'REF_1' })).not.toHaveProperty('sender');
+  });
+
+  it('merges attachment payload overrides into the defaults', () => {
+    const raw = MessengerEvents.attachment('location', { title: 'Home' });
+    expect(raw.message.attachments?.[0]).toEqual({ type: 'location', payload: { coordinates: { lat: 48.8566, long: 2.3522 }, title: 'Home' } });
+  });
+
+  it('does not treat two identical mid-less events made in a row as one', () => {
+    expect(MessengerEvents.read()).not.toEqual(MessengerEvents.read());
+  });
+});
