@@ -31,9 +31,4 @@ export class Calls {
   of(raw: Record<string, unknown>): Call[] {
     return this.list.filter((call) => call.timestamp === raw.timestamp);
   }
-
-  /** The calls made by `handler`. */
-  by(handler: string): Call[] {
-    return this.list.filter((call) => call.handler === handler);
-  }
 }

@@ -13,8 +13,8 @@ export const USER_ID = 'USER_1';
 
 let sequence = 0;
 
-/** A value no other call in this process returns: `mid.7`, `ts` numbers, ... */
-export function unique(prefix: string): string {
+/** A value no other call in this process returns, e.g. `mid.7`. */
+function unique(prefix: string): string {
   sequence += 1;
   return `${prefix}.${sequence}`;
 }

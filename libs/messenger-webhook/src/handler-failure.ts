@@ -6,6 +6,8 @@ export interface HandlerFailure {
   readonly reason: 'error' | 'timeout';
   /** The error thrown (for a timeout, an Error describing it). */
   readonly error: unknown;
+  /** What the handler's exception filter threw while handling `error`, if it threw something else. */
+  readonly filterError?: unknown;
   /** `Class.method` of the handler. */
   readonly handler: string;
   /** The event type. */

@@ -13,7 +13,7 @@ export type InvocationOutcome =
   | { readonly status: 'done' }
   | { readonly status: 'skipped' }
   | { readonly status: 'filtered'; readonly error: unknown }
-  | { readonly status: 'failed'; readonly error: unknown };
+  | { readonly status: 'failed'; readonly error: unknown; readonly filterError?: unknown };
 
 /** One handler call with every enhancer applied; never rejects. */
 export type Invoker = (event: object, context: MessengerContext) => Promise<InvocationOutcome>;
@@ -100,8 +100,9 @@ export class HandlerInvokerFactory {
       await filter.func(error, host);
       return { status: 'filtered', error };
     } catch (filterError) {
-      // A filter that rethrows (or breaks) leaves the failure unhandled: report what it threw.
-      return { status: 'failed', error: filterError };
+      // A filter that rethrows, or breaks (an HTTP-only global filter calling switchToHttp()), leaves the failure
+      // unhandled; the handler's own error stays the one reported, since it is the one to fix.
+      return filterError === error ? { status: 'failed', error } : { status: 'failed', error, filterError };
     }
   }
 }

@@ -227,7 +227,7 @@ export class MessengerDispatcher implements OnModuleDestroy {
     }
     if (outcome.status === 'failed') {
       summary.failures++;
-      this.report({ ...base, reason: 'error', error: outcome.error });
+      this.report({ ...base, reason: 'error', error: outcome.error, filterError: outcome.filterError });
     } else if (outcome.status === 'skipped') {
       this.logger.debug(`${handler.name} skipped a ${context.kind} event: a guard refused it`);
     }
@@ -237,7 +237,8 @@ export class MessengerDispatcher implements OnModuleDestroy {
     const { error } = failure;
     const what = `${failure.handler} ${failure.reason === 'timeout' ? 'timed out on' : 'failed on'} a ${failure.kind} event${failure.mid ? ` (mid ${failure.mid})` : ''} of page ${failure.pageId}`;
     const message = error instanceof Error ? error.message : String(error);
-    this.logger.error(`${what}: ${message}`, error instanceof Error && failure.reason === 'error' ? error.stack : undefined);
+    const filterNote = failure.filterError === undefined ? '' : ` (and its exception filter threw: ${failure.filterError instanceof Error ? failure.filterError.message : String(failure.filterError)})`;
+    this.logger.error(`${what}: ${message}${filterNote}`, error instanceof Error && failure.reason === 'error' ? error.stack : undefined);
     this.failureSubject.next(failure);
     try {
       this.config.onHandlerError?.(failure);
