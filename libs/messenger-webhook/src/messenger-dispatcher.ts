@@ -134,7 +134,12 @@ export class MessengerDispatcher implements OnModuleDestroy {
     };
     const event = result.event as MessengerEvent;
     const routes = this.registry.routesFor(definition.kind, standby);
-    const task = () => this.runEvent(definition, slot, event, context, routes, summary);
+    // One event's unexpected failure must not settle the delivery early (Promise.all) nor cost the others.
+    const task = () =>
+      this.runEvent(definition, slot, event, context, routes, summary).catch((error: unknown): EventOutcome => {
+        this.logger.error(`Could not dispatch the ${definition.kind} event at ${slot.path}: ${error instanceof Error ? error.message : String(error)}`);
+        return 'dispatched';
+      });
     return this.inConversation(`${object}|${slot.pageId}|${conversationOf(definition, slot.raw)}`, task);
   }
 
