@@ -21,7 +21,7 @@ import {
 import { ADAPTERS, APP_SECRET, delivery, startServer, VERIFY_TOKEN, type AdapterName, type TestServer } from '../support/app.js';
 import { deferred, type Deferred } from '../support/deferred.js';
 import { edit, message, postback, reaction, type RawEvent } from '../support/events.js';
-import { CapturingLogger } from '../support/logs.js';
+import { LogCapture } from '../support/log-capture.js';
 
 /** Records every event it gets as one readable line, so tests compare lists of strings. */
 @Injectable()
@@ -53,7 +53,7 @@ async function startWith(
   adapter: AdapterName,
   options: Partial<MessengerWebhookOptions>,
   providers: Provider[] = [DedupeBot],
-  logs?: CapturingLogger,
+  logs?: LogCapture,
 ): Promise<TestServer> {
   return startServer(
     adapter,
@@ -167,7 +167,7 @@ describe.each(ADAPTERS)('dedupe options on %s', (adapter) => {
   });
 
   it('handles the event anyway when the store fails, and logs why', async () => {
-    const logs = new CapturingLogger();
+    const logs = new LogCapture();
     const store: DedupeStore = {
       checkAndSet() {
         throw new Error('store unreachable');
@@ -235,7 +235,7 @@ describe.each(ADAPTERS)("dispatch: 'background' on %s", (adapter) => {
 
   it('stops waiting for handlers after shutdownTimeout', async () => {
     const control: SlowControl = { release: deferred(), started: deferred(), log: [] };
-    const logs = new CapturingLogger();
+    const logs = new LogCapture();
     const server = await startWith(adapter, { dispatch: 'background', shutdownTimeout: 50 }, [SlowBot, { provide: SLOW, useValue: control }], logs);
 
     expect((await server.post(delivery([message({ text: 'slow' })]))).status).toBe(200);
@@ -244,7 +244,7 @@ describe.each(ADAPTERS)("dispatch: 'background' on %s", (adapter) => {
 
     // The handler never got its release: close() gave up on it instead of hanging, and said so.
     expect(control.log).toEqual([]);
-    expect(logs.entries.filter((entry) => entry.level === 'warn').map((entry) => entry.message)).toContainEqual(
+    expect(logs.at('warn').map((entry) => entry.message)).toContainEqual(
       expect.stringContaining('still being handled after 50 ms'),
     );
     control.release.resolve();
@@ -253,7 +253,7 @@ describe.each(ADAPTERS)("dispatch: 'background' on %s", (adapter) => {
 
 describe.each(ADAPTERS)('handlerTimeout on %s', (adapter) => {
   let server: TestServer;
-  const logs = new CapturingLogger();
+  const logs = new LogCapture();
   const failures: HandlerFailure[] = [];
 
   beforeAll(async () => {

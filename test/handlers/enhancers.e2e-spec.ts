@@ -34,7 +34,7 @@ import {
 } from 'nestjs-messenger-webhook';
 import { ADAPTERS, APP_SECRET, delivery, startServer, VERIFY_TOKEN, type TestServer } from '../support/app.js';
 import { Calls } from '../support/calls.js';
-import { CapturingLogger } from '../support/logs.js';
+import { LogCapture } from '../support/log-capture.js';
 import { message, postback, type RawEvent } from '../support/events.js';
 
 /** What the enhancers saw, for the tests to read; reset before each test. */
@@ -246,7 +246,7 @@ class ClassEnhancedBot {
 describe.each(ADAPTERS)('guards, interceptors, pipes and filters on %s', (adapter) => {
   let server: TestServer;
   let calls: Calls;
-  const logs = new CapturingLogger();
+  const logs = new LogCapture();
   const failures: HandlerFailure[] = [];
 
   beforeAll(async () => {

@@ -11,7 +11,7 @@ import {
 } from 'nestjs-messenger-webhook';
 import { ADAPTERS, APP_SECRET, delivery, startServer, VERIFY_TOKEN, type TestServer } from '../support/app.js';
 import { Calls } from '../support/calls.js';
-import { CapturingLogger } from '../support/logs.js';
+import { LogCapture } from '../support/log-capture.js';
 import { PAGE_ID, postback } from '../support/events.js';
 
 @Injectable()
@@ -38,7 +38,7 @@ class FailingBot {
 describe.each(ADAPTERS)('handler failures on %s', (adapter) => {
   let server: TestServer;
   let calls: Calls;
-  const logs = new CapturingLogger();
+  const logs = new LogCapture();
   const emitted: HandlerFailure[] = [];
   const hooked: HandlerFailure[] = [];
 
@@ -127,7 +127,7 @@ class HttpOnlyFilter implements ExceptionFilter {
 describe.each(ADAPTERS)('a global HTTP-only exception filter on %s', (adapter) => {
   let server: TestServer;
   const emitted: HandlerFailure[] = [];
-  const logs = new CapturingLogger();
+  const logs = new LogCapture();
 
   beforeAll(async () => {
     server = await startServer(

@@ -42,6 +42,11 @@ export class LogCapture implements LoggerService {
     this.lines.length = 0;
   }
 
+  /** The lines at `error` level. */
+  errors(): CapturedLine[] {
+    return this.at('error');
+  }
+
   /** The lines of one level. */
   at(level: CapturedLevel): CapturedLine[] {
     return this.lines.filter((line) => line.level === level);

@@ -1,50 +1,11 @@
-import type {
-  AccountLinkingEvent,
-  AppRolesEvent,
-  DeliveryEvent,
-  EchoEvent,
-  FeedbackEvent,
-  GamePlayEvent,
-  MessageEditEvent,
-  MessageEvent,
-  OptinEvent,
-  PassThreadControlEvent,
-  PolicyEnforcementEvent,
-  PostbackEvent,
-  ReactionEvent,
-  ReadEvent,
-  ReferralEvent,
-  RequestThreadControlEvent,
-  ResponseFeedbackEvent,
-  SendCartEvent,
-  TakeThreadControlEvent,
-  TemplateStatusUpdateEvent,
-  UnknownEvent,
-} from './events/index.js';
+import type { Type } from '@nestjs/common';
+import type { EVENT_KINDS, UNKNOWN_KIND } from './event-kinds.js';
 
-/** Any event a handler can receive: the union of every event class. */
-export type MessengerEvent =
-  | MessageEvent
-  | EchoEvent
-  | MessageEditEvent
-  | ReactionEvent
-  | ReadEvent
-  | DeliveryEvent
-  | PostbackEvent
-  | ReferralEvent
-  | OptinEvent
-  | AccountLinkingEvent
-  | FeedbackEvent
-  | ResponseFeedbackEvent
-  | GamePlayEvent
-  | PassThreadControlEvent
-  | TakeThreadControlEvent
-  | RequestThreadControlEvent
-  | AppRolesEvent
-  | PolicyEnforcementEvent
-  | SendCartEvent
-  | TemplateStatusUpdateEvent
-  | UnknownEvent;
+type Row = (typeof EVENT_KINDS)[number] | typeof UNKNOWN_KIND;
+type EventClassOf<R> = R extends { eventClass: Type<infer T> } ? T : never;
+
+/** Any event a handler can receive: the union of every event class of the event table. */
+export type MessengerEvent = EventClassOf<Row>;
 
 /** The events `@OnHandover` receives. */
-export type HandoverEvent = PassThreadControlEvent | TakeThreadControlEvent | RequestThreadControlEvent | AppRolesEvent;
+export type HandoverEvent = EventClassOf<Extract<Row, { listener: 'handover' }>>;
