@@ -1,12 +1,14 @@
 /**
- * One bench server, run as a child process of `run.mjs` (`fork`): `node server.js <express|fastify> <bare|lib> [dedupe]`.
+ * One bench server, run as a child process of `run.mjs` (`fork`): `node server.js <express|fastify> <bare|lib> [flags]`,
+ * flags (lib only, for ablation runs): `dedupe` (keep the default dedupe on), `no-validate`, `no-signature`.
  * It reports its port once listening, answers `stats` requests with its CPU time and handler calls, and closes on `stop`.
  */
 import 'reflect-metadata';
 import { Body, Controller, HttpCode, Injectable, Module, Post, type INestApplication, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { MessengerWebhookModule, OnMessage } from 'nestjs-messenger-webhook';
+import { MessengerWebhookModule, OnMessage, type MessengerWebhookOptions } from 'nestjs-messenger-webhook';
 import { APP_SECRET, VERIFY_TOKEN } from './payload.js';
 
 /** Messages exchanged with `run.mjs` over the IPC channel. */
@@ -46,26 +48,30 @@ class NoopBot {
 }
 
 /** Default options (signature check, validation), except that `dedupe: false` makes every repeated body do the full work. */
-function libModule(dedupe: boolean): new () => object {
-  @Module({
-    imports: [MessengerWebhookModule.forRoot({ verifyToken: VERIFY_TOKEN, appSecret: APP_SECRET, ...(dedupe ? {} : { dedupe: false as const }) })],
-    providers: [NoopBot],
-  })
+function libModule(flags: readonly string[]): new () => object {
+  const options: MessengerWebhookOptions = { verifyToken: VERIFY_TOKEN, appSecret: APP_SECRET };
+  if (!flags.includes('dedupe')) options.dedupe = false;
+  if (flags.includes('no-validate')) options.validateEvents = false;
+  if (flags.includes('no-signature')) options.verifySignature = false;
+  @Module({ imports: [MessengerWebhookModule.forRoot(options)], providers: [NoopBot] })
   class LibModule {}
   return LibModule;
 }
 
 async function main(): Promise<void> {
-  const [adapter, kind, dedupeFlag] = process.argv.slice(2) as [AdapterName, ServerKind, string | undefined];
+  const [adapter, kind, ...flags] = process.argv.slice(2) as [AdapterName, ServerKind, ...string[]];
   if ((adapter !== 'express' && adapter !== 'fastify') || (kind !== 'bare' && kind !== 'lib')) {
-    throw new Error('usage: server.js <express|fastify> <bare|lib> [dedupe]');
+    throw new Error('usage: server.js <express|fastify> <bare|lib> [dedupe] [no-validate] [no-signature]');
   }
-  const root = kind === 'bare' ? BareModule : libModule(dedupeFlag === 'dedupe');
-  const app: INestApplication =
-    adapter === 'fastify'
-      ? await NestFactory.create<NestFastifyApplication>(root, new FastifyAdapter(), { rawBody: true, logger: LOGGER })
-      : await NestFactory.create(root, { rawBody: true, logger: LOGGER });
-  if (adapter === 'express') app.useBodyParser('json', { limit: '2mb' });
+  const root = kind === 'bare' ? BareModule : libModule(flags);
+  let app: INestApplication;
+  if (adapter === 'fastify') {
+    app = await NestFactory.create<NestFastifyApplication>(root, new FastifyAdapter(), { rawBody: true, logger: LOGGER });
+  } else {
+    const expressApp = await NestFactory.create<NestExpressApplication>(root, { rawBody: true, logger: LOGGER });
+    expressApp.useBodyParser('json', { limit: '2mb' });
+    app = expressApp;
+  }
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as { port: number };
   const send = (message: ServerMessage) => process.send?.(message);

@@ -1,0 +1,221 @@
+/**
+ * `npm run bench`: builds the library and the bench servers, then measures the library against the bare framework
+ * over HTTP (autocannon on 127.0.0.1, servers as child processes) and its event pipeline in-process.
+ * Prints a table, writes `.bench/results.json` and `.bench/results.md`, and exits 1 if any request failed.
+ *
+ * Flags: `--quick` (2 short rounds, 100k-event heap run: for trying the script, not for figures), `--no-build`.
+ * Environment: BENCH_ROUNDS, BENCH_SECONDS, BENCH_WARMUP, BENCH_CONNECTIONS, BENCH_HEAP_BATCHES override the defaults.
+ */
+import { fork, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { machineInfo, median, renderMarkdown, renderTable, TARGETS } from './report.mjs';
+import { load, startServer } from './servers.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const outDir = join(root, '.bench');
+const distDir = join(outDir, 'dist');
+const args = new Set(process.argv.slice(2));
+const quick = args.has('--quick');
+
+const config = {
+  rounds: numberFrom('BENCH_ROUNDS', quick ? 2 : 5),
+  seconds: numberFrom('BENCH_SECONDS', quick ? 2 : 3),
+  warmupSeconds: numberFrom('BENCH_WARMUP', 1),
+  connections: numberFrom('BENCH_CONNECTIONS', 10),
+  pipelineSeconds: quick ? 2 : 5,
+  heapBatches: numberFrom('BENCH_HEAP_BATCHES', quick ? 100 : 1000),
+  batchEvents: 100,
+  batchSenders: 10,
+};
+
+/** Every HTTP case; the variants alternate within each round (order reversed every other round). */
+const CASES = [
+  { id: 'express-single', adapter: 'express', events: 1, variants: ['bare', 'lib', 'lib-dedupe'] },
+  { id: 'express-batch', adapter: 'express', events: config.batchEvents, variants: ['bare', 'lib'] },
+  { id: 'fastify-single', adapter: 'fastify', events: 1, variants: ['bare', 'lib'] },
+  { id: 'fastify-batch', adapter: 'fastify', events: config.batchEvents, variants: ['bare', 'lib'] },
+];
+
+function numberFrom(name, fallback) {
+  const value = Number(process.env[name]);
+  return Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
+function build() {
+  const tsc = join(root, 'node_modules/typescript/bin/tsc');
+  for (const tscArgs of [['-b'], ['-p', 'test/bench/tsconfig.json']]) {
+    const result = spawnSync(process.execPath, [tsc, ...tscArgs], { cwd: root, stdio: 'inherit' });
+    if (result.status !== 0) throw new Error(`tsc ${tscArgs.join(' ')} failed (exit ${result.status})`);
+  }
+}
+
+/**
+ * Copies the built library into `.bench/node_modules`, which the bench servers resolve before the workspace link, so
+ * every server of a run loads the same build even if someone rebuilds the library meanwhile. Returns its fingerprint.
+ */
+function snapshotLibrary() {
+  const source = join(root, 'libs/messenger-webhook');
+  const target = join(outDir, 'node_modules/nestjs-messenger-webhook');
+  rmSync(target, { recursive: true, force: true });
+  mkdirSync(target, { recursive: true });
+  cpSync(join(source, 'package.json'), join(target, 'package.json'));
+  cpSync(join(source, 'dist'), join(target, 'dist'), { recursive: true, filter: (path) => !path.endsWith('.map') });
+  const hash = createHash('sha256');
+  const files = readdirSync(join(target, 'dist'), { recursive: true }).filter((file) => String(file).endsWith('.js')).sort();
+  for (const file of files) hash.update(`${file}\0`).update(readFileSync(join(target, 'dist', String(file))));
+  return { fingerprint: hash.digest('hex').slice(0, 12), files: files.length, ...gitState() };
+}
+
+/** The commit the run started from, and whether the library's sources differed from it (read-only git calls). */
+function gitState() {
+  const git = (...gitArgs) => spawnSync('git', ['--no-optional-locks', ...gitArgs], { cwd: root, encoding: 'utf8' });
+  const head = git('rev-parse', '--short', 'HEAD');
+  if (head.status !== 0) return { commit: null };
+  const status = git('status', '--porcelain', '--', 'libs/messenger-webhook/src');
+  return { commit: head.stdout.trim(), uncommittedLibraryChanges: status.stdout.trim().split('\n').filter(Boolean).length };
+}
+
+const failuresOf = (result) => result.non2xx + result.errors + result.timeouts;
+
+/** One round of one variant: fresh server, warm-up, measured window, server killed. */
+async function measure(testCase, variant, payload) {
+  const server = await startServer(distDir, testCase.adapter, variant);
+  try {
+    const url = `http://127.0.0.1:${server.port}/webhook`;
+    const warmup = await load(url, payload, config.warmupSeconds, config.connections);
+    const before = await server.stats();
+    const result = await load(url, payload, config.seconds, config.connections);
+    const after = await server.stats();
+    const cpuMicros = after.cpu.user + after.cpu.system - (before.cpu.user + before.cpu.system);
+    const requests = result.requests.total;
+    const ok = warmup['2xx'] + result['2xx'];
+    const expectedCalls = variant === 'lib-dedupe' ? 1 : ok * (variant === 'bare' ? 1 : testCase.events);
+    return {
+      requestsPerSecond: requests / result.duration,
+      p50: result.latencyMs.p50,
+      p99: result.latencyMs.p99,
+      eventsPerSecond: (requests / result.duration) * testCase.events,
+      cpuMicrosPerRequest: requests > 0 ? cpuMicros / requests : NaN,
+      cpuUserShare: cpuMicros > 0 ? (after.cpu.user - before.cpu.user) / cpuMicros : NaN,
+      requests,
+      non2xx: result.non2xx + warmup.non2xx,
+      errors: result.errors + result.timeouts + warmup.errors + warmup.timeouts,
+      handlerCalls: after.handlerCalls,
+      // With dedupe on, the one body is handled once and every later request is a dropped redelivery.
+      handlerCallsOk: variant === 'lib-dedupe' ? after.handlerCalls === 1 : after.handlerCalls >= expectedCalls,
+      serverLogLines: server.logged.slice(0, 5),
+      serverLogCount: server.logged.length,
+      rssMb: after.rssMb,
+      failed: failuresOf(result) + failuresOf(warmup) > 0,
+    };
+  } finally {
+    await server.stop();
+  }
+}
+
+async function runHttpCases(payloads) {
+  const results = [];
+  for (const testCase of CASES) {
+    const rounds = [];
+    for (let round = 0; round < config.rounds; round++) {
+      const order = round % 2 === 0 ? testCase.variants : [...testCase.variants].reverse();
+      const entry = {};
+      for (const variant of order) {
+        entry[variant] = await measure(testCase, variant, payloads[testCase.events]);
+        const m = entry[variant];
+        process.stderr.write(
+          `  ${testCase.id} round ${round + 1}/${config.rounds} ${variant.padEnd(10)} ${m.requestsPerSecond.toFixed(0).padStart(6)} req/s ` +
+            `${m.cpuMicrosPerRequest.toFixed(0).padStart(6)} µs CPU/req${m.failed ? '  FAILED REQUESTS' : ''}\n`,
+        );
+      }
+      rounds.push(entry);
+    }
+    results.push(summarise(testCase, rounds));
+  }
+  return results;
+}
+
+function summarise(testCase, rounds) {
+  const variants = {};
+  for (const variant of testCase.variants) {
+    const runs = rounds.map((round) => round[variant]);
+    const pick = (key) => median(runs.map((run) => run[key]));
+    variants[variant] = {
+      requestsPerSecond: pick('requestsPerSecond'),
+      p50: pick('p50'),
+      p99: pick('p99'),
+      eventsPerSecond: pick('eventsPerSecond'),
+      cpuMicrosPerRequest: pick('cpuMicrosPerRequest'),
+      cpuUserShare: pick('cpuUserShare'),
+      non2xx: runs.reduce((sum, run) => sum + run.non2xx, 0),
+      errors: runs.reduce((sum, run) => sum + run.errors, 0),
+      handlerCallsOk: runs.every((run) => run.handlerCallsOk),
+      serverLogCount: runs.reduce((sum, run) => sum + run.serverLogCount, 0),
+      serverLogSample: runs.flatMap((run) => run.serverLogLines).slice(0, 5),
+      // Ratios are taken within each round (a and b ran back to back), then the median over rounds.
+      ...(variant === 'bare'
+        ? {}
+        : {
+            requestsRatio: median(rounds.map((round) => round[variant].requestsPerSecond / round.bare.requestsPerSecond)),
+            cpuRatio: median(rounds.map((round) => round.bare.cpuMicrosPerRequest / round[variant].cpuMicrosPerRequest)),
+          }),
+    };
+  }
+  return { id: testCase.id, adapter: testCase.adapter, eventsPerRequest: testCase.events, variants, rounds };
+}
+
+function runPipeline(pipelineArgs) {
+  return new Promise((resolveRun, reject) => {
+    const child = fork(join(distDir, 'pipeline.js'), pipelineArgs, { cwd: root, execArgv: ['--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    let result;
+    child.on('message', (message) => {
+      result = message;
+    });
+    child.on('exit', (code) => (result ? resolveRun(result) : reject(new Error(`pipeline ${pipelineArgs.join(' ')} exited with ${code} and no result`))));
+  });
+}
+
+async function main() {
+  const started = Date.now();
+  if (!args.has('--no-build')) build();
+  const library = snapshotLibrary();
+  const { signedDelivery } = await import(pathToFileURL(join(distDir, 'payload.js')).href);
+  const payloads = { 1: signedDelivery(1, 1), [config.batchEvents]: signedDelivery(config.batchEvents, config.batchSenders) };
+  const machine = machineInfo();
+  process.stderr.write(
+    `bench: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; ${config.rounds} rounds × ${config.seconds} s (+${config.warmupSeconds} s warm-up), ` +
+      `${config.connections} connections; bodies ${payloads[1].body.length} B and ${payloads[config.batchEvents].body.length} B\n`,
+  );
+  const http = await runHttpCases(payloads);
+  process.stderr.write('  pipeline: throughput with and without validation, then heap over many events\n');
+  const pipeline = {
+    validated: await runPipeline(['throughput', 'on', String(config.pipelineSeconds)]),
+    unvalidated: await runPipeline(['throughput', 'off', String(config.pipelineSeconds)]),
+    heap: await runPipeline(['heap', String(config.heapBatches)]),
+  };
+  const results = {
+    date: new Date(started).toISOString(),
+    durationSeconds: (Date.now() - started) / 1000,
+    machine: { ...machine, loadAverageAtEnd: machineInfo().loadAverage },
+    library,
+    config: { ...config, bodyBytes: { single: payloads[1].body.length, batch: payloads[config.batchEvents].body.length }, quick },
+    targets: TARGETS,
+    http,
+    pipeline,
+  };
+  mkdirSync(outDir, { recursive: true });
+  const table = renderTable(results);
+  writeFileSync(join(outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(join(outDir, 'results.md'), renderMarkdown(results));
+  console.log(table.text);
+  console.log(`Written: .bench/results.json, .bench/results.md (${results.durationSeconds.toFixed(0)} s)`);
+  if (table.failed) process.exitCode = 1;
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
