@@ -1,9 +1,10 @@
 import type { CanActivate } from '@nestjs/common';
 import { ROUTE_ARGS_METADATA, selectExceptionFilterMetadata, type ExceptionFilterMetadata } from '@nestjs/common/internal';
 import type { ContextId, ExternalContextCreator } from '@nestjs/core';
-import type { GuardsConsumer, GuardsContextCreator } from '@nestjs/core/internal';
+import type { GuardsConsumer, GuardsContextCreator, InterceptorsContextCreator } from '@nestjs/core/internal';
 import type { ExternalExceptionFilterContext } from '@nestjs/core/exceptions/external-exception-filter-context.js';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
+import { isObservable, lastValueFrom } from 'rxjs';
 import { MESSENGER_CONTEXT_TYPE } from './messenger-webhook.constants.js';
 import type { MessengerContext } from './messenger-context.js';
 import { messengerParamsFactory } from './messenger-params.factory.js';
@@ -24,6 +25,7 @@ type Callback = (...args: unknown[]) => unknown;
 interface EnhancerParts {
   guardsContextCreator: GuardsContextCreator;
   guardsConsumer: GuardsConsumer;
+  interceptorsContextCreator: InterceptorsContextCreator;
   filtersContextCreator: ExternalExceptionFilterContext;
 }
 
@@ -42,7 +44,7 @@ export class HandlerInvokerFactory {
     // Guards and filters are run here rather than by ExternalContextCreator, whose guard refusal throws a
     // ForbiddenException into the filters; its creators are reused so global and scoped enhancers resolve as usual.
     const parts = externalContextCreator as unknown as Partial<EnhancerParts>;
-    if (!parts.guardsContextCreator || !parts.guardsConsumer || !parts.filtersContextCreator) {
+    if (!parts.guardsContextCreator || !parts.guardsConsumer || !parts.interceptorsContextCreator || !parts.filtersContextCreator) {
       throw new Error('MessengerWebhookModule: this version of @nestjs/core is not supported (ExternalContextCreator internals changed)');
     }
     this.parts = parts as EnhancerParts;
@@ -54,6 +56,22 @@ export class HandlerInvokerFactory {
     const moduleKey = this.externalContextCreator.getContextModuleKey(instance.constructor);
     const guards: CanActivate[] = this.parts.guardsContextCreator.create(instance, callback, moduleKey, contextId, inquirerId);
     const filters = this.filtersOf(instance, callback, moduleKey, contextId, inquirerId);
+    const interceptors = this.parts.interceptorsContextCreator.create(instance, callback, moduleKey, contextId, inquirerId);
+    const hasParams = Reflect.getMetadata(ROUTE_ARGS_METADATA, instance.constructor, methodName) !== undefined;
+    if (guards.length === 0 && interceptors.length === 0 && !hasParams) {
+      // Nothing to apply (pipes only ever run on decorated parameters): a plain call does what the full chain
+      // would, without its per-call allocations, which matter on the hot path.
+      return async (event, context) => {
+        try {
+          const result = callback.call(instance, event, context);
+          // Same as the full chain: an Observable is subscribed and waited for, like a promise is awaited.
+          await (isObservable(result) ? lastValueFrom(result, { defaultValue: undefined }) : result);
+          return DONE;
+        } catch (error) {
+          return this.applyFilters(filters, error, [event, context], instance, callback);
+        }
+      };
+    }
     const call = this.externalContextCreator.create(
       instance,
       callback,

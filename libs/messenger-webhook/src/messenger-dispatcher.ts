@@ -8,7 +8,7 @@ import { payloadOf } from './event-kinds.js';
 import { toEvent } from './event-transformer.js';
 import type { HandlerFailure } from './handler-failure.js';
 import type { InvocationOutcome } from './handler-invoker.js';
-import { MessengerHandlerRegistry, type RegisteredHandler, type Route } from './handler-registry.js';
+import { MessengerHandlerRegistry, type RegisteredHandler } from './handler-registry.js';
 import { isJsonObject, type JsonObject } from './json.js';
 import type { MessengerContext, MessengerPlatform } from './messenger-context.js';
 import type { MessengerEvent } from './messenger-event.js';
@@ -115,11 +115,6 @@ export class MessengerDispatcher implements OnModuleDestroy {
 
   private dispatchEvent(slot: RawEventSlot, platform: MessengerPlatform, object: string, summary: DispatchSummary): Promise<EventOutcome> {
     const definition = classify(slot.raw, slot.source === 'changes' ? 'changes' : 'messaging');
-    const result = toEvent(definition, slot.raw, this.config.validateEvents);
-    if (!result.event) {
-      this.logger.warn(`Skipped invalid ${definition.kind} event at ${slot.path} (page ${slot.pageId}): ${result.problems}`);
-      return Promise.resolve('invalid');
-    }
     const standby = slot.source === 'standby';
     const context: MessengerContext = {
       platform,
@@ -132,11 +127,9 @@ export class MessengerDispatcher implements OnModuleDestroy {
       field: definition.field,
       params: NO_PARAMS,
     };
-    const event = result.event as MessengerEvent;
-    const routes = this.registry.routesFor(definition.kind, standby);
     // One event's unexpected failure must not settle the delivery early (Promise.all) nor cost the others.
     const task = () =>
-      this.runEvent(definition, slot, event, context, routes, summary).catch((error: unknown): EventOutcome => {
+      this.runEvent(definition, slot, context, summary).catch((error: unknown): EventOutcome => {
         this.logger.error(`Could not dispatch the ${definition.kind} event at ${slot.path}: ${error instanceof Error ? error.message : String(error)}`);
         return 'dispatched';
       });
@@ -158,14 +151,9 @@ export class MessengerDispatcher implements OnModuleDestroy {
     return next;
   }
 
-  private async runEvent(
-    definition: AnyEventKind,
-    slot: RawEventSlot,
-    event: MessengerEvent,
-    context: MessengerContext,
-    routes: readonly Route[],
-    summary: DispatchSummary,
-  ): Promise<EventOutcome> {
+  /** Inside the event's conversation turn: drop a redelivery, build and check the event, call its handlers. */
+  private async runEvent(definition: AnyEventKind, slot: RawEventSlot, context: MessengerContext, summary: DispatchSummary): Promise<EventOutcome> {
+    // Redeliveries are recognised from the raw event, before the costlier transform and validation.
     if (this.config.dedupe) {
       let seen: boolean;
       try {
@@ -183,6 +171,13 @@ export class MessengerDispatcher implements OnModuleDestroy {
         return 'duplicate';
       }
     }
+    const result = toEvent(definition, slot.raw, this.config.validateEvents);
+    if (!result.event) {
+      this.logger.warn(`Skipped invalid ${definition.kind} event at ${slot.path} (page ${slot.pageId}): ${result.problems}`);
+      return 'invalid';
+    }
+    const event = result.event as MessengerEvent;
+    const routes = this.registry.routesFor(definition.kind, context.standby);
     if (routes.length === 0) return 'dispatched';
     const mid = midOf(definition, slot.raw);
     const calls: Promise<void>[] = [];
