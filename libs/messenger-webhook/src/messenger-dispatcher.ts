@@ -7,7 +7,7 @@ import { eventSlots, platformOf, type RawEventSlot, type WebhookEnvelope } from 
 import { payloadOf } from './event-kinds.js';
 import { toEvent } from './event-transformer.js';
 import type { HandlerFailure } from './handler-failure.js';
-import type { InvocationOutcome } from './handler-invoker.js';
+import { HandlerWatchdog, TIMED_OUT } from './handler-watchdog.js';
 import { MessengerHandlerRegistry, type RegisteredHandler } from './handler-registry.js';
 import { isJsonObject, type JsonObject } from './json.js';
 import type { MessengerContext, MessengerPlatform } from './messenger-context.js';
@@ -46,6 +46,7 @@ export class MessengerDispatcher implements OnModuleDestroy {
   private readonly conversations = new Map<string, Promise<unknown>>();
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly limiter: ConcurrencyLimiter;
+  private readonly watchdog: HandlerWatchdog | null;
   private closing = false;
 
   /** Every handler failure no exception filter handled, as it happens (send them to your error tracker). */
@@ -56,6 +57,7 @@ export class MessengerDispatcher implements OnModuleDestroy {
     private readonly registry: MessengerHandlerRegistry,
   ) {
     this.limiter = new ConcurrencyLimiter(config.concurrency);
+    this.watchdog = config.handlerTimeout > 0 ? new HandlerWatchdog(config.handlerTimeout) : null;
   }
 
   /** True once the app is shutting down: new deliveries should be refused so Meta redelivers them later. */
@@ -205,19 +207,8 @@ export class MessengerDispatcher implements OnModuleDestroy {
   private async call(handler: RegisteredHandler, event: MessengerEvent, context: MessengerContext, mid: string | undefined, summary: DispatchSummary): Promise<void> {
     const invocation = handler.invoke(event, context);
     const base = { handler: handler.name, kind: context.kind, mid, pageId: context.pageId, event };
-    let outcome: InvocationOutcome | 'timeout';
-    if (this.config.handlerTimeout > 0) {
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<'timeout'>((resolve) => {
-        timer = setTimeout(resolve, this.config.handlerTimeout, 'timeout');
-        timer.unref();
-      });
-      outcome = await Promise.race([invocation, timeout]);
-      clearTimeout(timer);
-    } else {
-      outcome = await invocation;
-    }
-    if (outcome === 'timeout') {
+    const outcome = this.watchdog ? await this.watchdog.watch(invocation) : await invocation;
+    if (outcome === TIMED_OUT) {
       summary.failures++;
       const error = new Error(`${handler.name} did not settle within handlerTimeout (${this.config.handlerTimeout} ms)`);
       this.report({ ...base, reason: 'timeout', error });
