@@ -1,3 +1,4 @@
+import { prng } from '../../libs/messenger-webhook/test/support/prng.js';
 /** The seed used when `ROBUSTNESS_SEED` is not set: fixed, so `npm test` is the same run every time. */
 export const DEFAULT_SEED = 0x5eed_2026;
 
@@ -12,20 +13,16 @@ export function robustnessSeed(): number {
 
 /** A tiny seeded pseudo-random generator (mulberry32): the same seed gives the same sequence on every machine. */
 export class Prng {
-  private state: number;
+  private readonly random: () => number;
 
   /** @param seed any 32-bit integer. */
   constructor(readonly seed: number) {
-    this.state = seed >>> 0;
+    this.random = prng(seed);
   }
 
   /** A float in [0, 1). */
   next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return this.random();
   }
 
   /** An integer in [0, maxExclusive). */

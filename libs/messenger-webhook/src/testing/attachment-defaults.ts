@@ -1,19 +1,7 @@
+import type { KnownAttachmentType } from '../events/index.js';
+
 /** Attachment types Meta documents; any other string is accepted too, with an empty payload. */
-export type AttachmentKind =
-  | 'image'
-  | 'audio'
-  | 'video'
-  | 'file'
-  | 'location'
-  | 'fallback'
-  | 'sticker'
-  | 'template'
-  | 'appointment_booking'
-  | 'ig_reel'
-  | 'reel'
-  | 'story_mention'
-  | 'share'
-  | (string & {});
+export type AttachmentKind = KnownAttachmentType | (string & {});
 
 const CDN = 'https://scontent.example.com/v/t1';
 

@@ -10,6 +10,7 @@ import type { JsonObject } from '../../src/json.js';
 import { createCompiledTransformer } from '../../src/transformation/compiled-transformer.js';
 import { createCompiledValidator } from '../../src/validation/compiled-validator.js';
 import { invalidRawEvents, rawEvents, type RawEvent } from '../fixtures/raw-events.js';
+import { prng } from '../support/prng.js';
 
 const transformer = createCompiledTransformer();
 // The options of event-transformer.ts, so "same validation result" means what the pipeline would decide.
@@ -342,17 +343,6 @@ describe('compiled transformer on the cases class-transformer handles in its own
 
 // ---- Mutations ---------------------------------------------------------------------------------------------------
 
-/** mulberry32: small, seeded, and the same on every run, so a failure names a reproducible seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Discriminator values, Date-like and numeric strings, and the keys class-transformer treats specially.
 const STRINGS = ['', 'x', '123', 'true', 'image', 'template', 'location', 'fallback', 'ig_reel', 'brand_new', '2024-01-01T00:00:00.000Z', 'react'];

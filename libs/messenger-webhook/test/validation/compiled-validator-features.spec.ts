@@ -18,6 +18,7 @@ import {
 } from 'class-validator';
 import { describe, expect, it } from 'vitest';
 import { createCompiledValidator } from '../../src/validation/compiled-validator.js';
+import { prng } from '../support/prng.js';
 
 // Decorator features the event classes do not use today, so a future event class cannot silently diverge.
 
@@ -150,17 +151,6 @@ function expectSame(object: object, label: string): ValidationError[] {
   return 'errors' in expected ? expected.errors : [];
 }
 
-/** Seeded so a failing combination is reproducible from the label. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Fresh values per draw: class-validator never mutates them, but a shared Set would hide nothing either way.
 const VALUES: readonly (() => unknown)[] = [

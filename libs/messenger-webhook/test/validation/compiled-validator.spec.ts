@@ -8,6 +8,7 @@ import * as events from '../../src/events/index.js';
 import { EVENT_KINDS, UNKNOWN_KIND, type EventKindDefinition } from '../../src/event-kinds.js';
 import { createCompiledValidator } from '../../src/validation/compiled-validator.js';
 import { invalidRawEvents, rawEvents, type RawEvent } from '../fixtures/raw-events.js';
+import { prng } from '../support/prng.js';
 
 // The options of event-transformer.ts: the differential test is only meaningful for the options in use.
 const OPTIONS: ValidatorOptions = { forbidUnknownValues: false, validationError: { target: false, value: false } };
@@ -84,17 +85,6 @@ describe('compiled validator vs class-validator on the fixtures', () => {
 
 // ---- Mutations ------------------------------------------------------------------------------------------------
 
-/** mulberry32: small, seeded, and the same on every run, so a failure names a reproducible seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type JsonKind = 'null' | 'boolean' | 'number' | 'string' | 'array' | 'object';
 const JSON_KINDS: readonly JsonKind[] = ['null', 'boolean', 'number', 'string', 'array', 'object'];
