@@ -19,7 +19,7 @@ export function senderOf(event: unknown): string | undefined {
 }
 
 /** The payload a handler usually branches on, per event type. */
-export function payloadOf(event: unknown, context: MessengerContext): unknown {
+export function handlerPayloadOf(event: unknown, context: MessengerContext): unknown {
   switch (context.kind) {
     case 'message':
       return read(event, 'message', 'quick_reply', 'payload');
@@ -50,7 +50,7 @@ export const messengerParamsFactory: ParamsFactory = {
       case MessengerParamtype.TEXT:
         return read(event, 'message', 'text') ?? read(event, 'message_edit', 'text');
       case MessengerParamtype.PAYLOAD:
-        return payloadOf(event, context);
+        return handlerPayloadOf(event, context);
       case MessengerParamtype.PARAM:
         return typeof data === 'string' ? context.params[data] : context.params;
       default:
