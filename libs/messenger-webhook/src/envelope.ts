@@ -19,8 +19,15 @@ export interface RawEventSlot {
   readonly pageId: string;
   /** The entry's time. */
   readonly time: number;
-  /** Where in the body it sat, e.g. `entry[0].messaging[2]`, for log lines. */
-  readonly path: string;
+  /** Index of its entry in `entry[]`. */
+  readonly entryIndex: number;
+  /** Index in its list. */
+  readonly index: number;
+}
+
+/** Where in the body a slot sat, e.g. `entry[0].messaging[2]`: built only when a log line needs it, not per event. */
+export function slotPath(slot: RawEventSlot): string {
+  return `entry[${slot.entryIndex}].${slot.source}[${slot.index}]`;
 }
 
 /** Says what is wrong with a body's outer shape, or `null` when it is a webhook envelope. */
@@ -60,9 +67,8 @@ export function eventSlots(envelope: WebhookEnvelope): { slots: RawEventSlot[]; 
         continue;
       }
       list.forEach((raw: unknown, index) => {
-        const path = `${at}.${source}[${index}]`;
-        if (isJsonObject(raw)) slots.push({ raw, source, pageId, time, path });
-        else problems.push(`${path} is not an object`);
+        if (isJsonObject(raw)) slots.push({ raw, source, pageId, time, entryIndex, index });
+        else problems.push(`${at}.${source}[${index}] is not an object`);
       });
     }
   });

@@ -3,13 +3,14 @@ import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common
 import { Subject, type Observable } from 'rxjs';
 import { classify, type AnyEventKind } from './classify.js';
 import { ConcurrencyLimiter } from './concurrency-limiter.js';
-import { eventSlots, platformOf, type RawEventSlot, type WebhookEnvelope } from './envelope.js';
+import { eventSlots, platformOf, slotPath, type RawEventSlot, type WebhookEnvelope } from './envelope.js';
 import { payloadOf } from './event-kinds.js';
 import { toEvent } from './event-transformer.js';
 import type { HandlerFailure } from './handler-failure.js';
 import { HandlerWatchdog, TIMED_OUT } from './handler-watchdog.js';
 import { MessengerHandlerRegistry, type RegisteredHandler } from './handler-registry.js';
-import { isJsonObject, type JsonObject } from './json.js';
+import { idString, readPath, type JsonObject } from './json.js';
+import { senderOf } from './messenger-params.factory.js';
 import type { MessengerContext, MessengerPlatform } from './messenger-context.js';
 import type { MessengerEvent } from './messenger-event.js';
 import { MESSENGER_WEBHOOK_CONFIG } from './messenger-webhook.constants.js';
@@ -132,7 +133,7 @@ export class MessengerDispatcher implements OnModuleDestroy {
     // One event's unexpected failure must not settle the delivery early (Promise.all) nor cost the others.
     const task = () =>
       this.runEvent(definition, slot, context, summary).catch((error: unknown): EventOutcome => {
-        this.logger.error(`Could not dispatch the ${definition.kind} event at ${slot.path}: ${error instanceof Error ? error.message : String(error)}`);
+        this.logger.error(`Could not dispatch the ${definition.kind} event at ${slotPath(slot)}: ${error instanceof Error ? error.message : String(error)}`);
         return 'dispatched';
       });
     return this.inConversation(`${object}|${slot.pageId}|${conversationOf(definition, slot.raw)}`, task);
@@ -169,13 +170,13 @@ export class MessengerDispatcher implements OnModuleDestroy {
         seen = false;
       }
       if (seen) {
-        this.logger.debug(`Dropped a redelivered ${definition.kind} event at ${slot.path}`);
+        this.logger.debug(`Dropped a redelivered ${definition.kind} event at ${slotPath(slot)}`);
         return 'duplicate';
       }
     }
     const result = toEvent(definition, slot.raw, this.config.validateEvents);
     if (!result.event) {
-      this.logger.warn(`Skipped invalid ${definition.kind} event at ${slot.path} (page ${slot.pageId}): ${result.problems}`);
+      this.logger.warn(`Skipped invalid ${definition.kind} event at ${slotPath(slot)} (page ${slot.pageId}): ${result.problems}`);
       return 'invalid';
     }
     const event = result.event as MessengerEvent;
@@ -245,16 +246,10 @@ function emptySummary(): DispatchSummary {
   return { events: 0, dispatched: 0, invalid: 0, duplicates: 0, handlerCalls: 0, failures: 0 };
 }
 
-function idOf(value: unknown, key: string): string | undefined {
-  if (!isJsonObject(value)) return undefined;
-  const id = value[key];
-  return typeof id === 'string' ? id : typeof id === 'number' ? String(id) : undefined;
-}
-
 /** The person on the other side of the conversation: the recipient of an echo, the sender of anything else. */
 function conversationOf(definition: AnyEventKind, raw: JsonObject): string {
-  if (definition.kind === 'echo') return idOf(raw.recipient, 'id') ?? idOf(raw.recipient, 'user_ref') ?? '';
-  return idOf(raw.sender, 'id') ?? idOf(raw.sender, 'user_ref') ?? idOf(raw.optin, 'user_ref') ?? '';
+  if (definition.kind === 'echo') return idString(readPath(raw, 'recipient', 'id') ?? readPath(raw, 'recipient', 'user_ref')) ?? '';
+  return senderOf(raw) ?? '';
 }
 
 function midOf(definition: AnyEventKind, raw: JsonObject): string | undefined {

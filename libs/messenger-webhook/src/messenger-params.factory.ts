@@ -1,21 +1,11 @@
 import type { ParamsFactory } from '@nestjs/core';
 import { MessengerParamtype } from './decorators/param.decorators.js';
-import { isJsonObject } from './json.js';
+import { idString, readPath as read } from './json.js';
 import type { MessengerContext } from './messenger-context.js';
-
-/** Reads `a.b.c` from an event without trusting its shape. */
-function read(value: unknown, ...path: string[]): unknown {
-  for (const key of path) {
-    if (!isJsonObject(value)) return undefined;
-    value = value[key];
-  }
-  return value;
-}
 
 /** The sender of an event, wherever Meta put it (`sender.id`, `sender.user_ref`, a checkbox opt-in's `optin.user_ref`). */
 export function senderOf(event: unknown): string | undefined {
-  const id = read(event, 'sender', 'id') ?? read(event, 'sender', 'user_ref') ?? read(event, 'optin', 'user_ref');
-  return typeof id === 'string' ? id : typeof id === 'number' ? String(id) : undefined;
+  return idString(read(event, 'sender', 'id') ?? read(event, 'sender', 'user_ref') ?? read(event, 'optin', 'user_ref'));
 }
 
 /** The payload a handler usually branches on, per event type. */

@@ -7,7 +7,7 @@ import type {
   ReactionEvent,
   ReferralEvent,
 } from './events/index.js';
-import { isJsonObject } from './json.js';
+import { isJsonObject, readPath } from './json.js';
 import type { MessengerContext, MessengerPlatform } from './messenger-context.js';
 import type { MessengerEvent } from './messenger-event.js';
 import { compileStringMatcher, type Captures, type CompiledStringMatcher, type StringMatcher } from './string-matcher.js';
@@ -147,14 +147,7 @@ export function compileFilter(listener: ListenerName, options: object, where: st
 }
 
 function at(...path: string[]): Read {
-  return (event) => {
-    let value: unknown = event;
-    for (const key of path) {
-      if (!isJsonObject(value)) return undefined;
-      value = value[key];
-    }
-    return value;
-  };
+  return (event) => readPath(event, ...path);
 }
 
 const readAttachments = at('message', 'attachments');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MessengerEvents, WebhookBodyBuilder, toWebhookBody, webhookBody } from 'nestjs-messenger-webhook/testing';
-import { eventSlots, envelopeProblem } from '../../src/envelope.js';
+import { envelopeProblem, eventSlots, slotPath } from '../../src/envelope.js';
 
 describe('webhookBody', () => {
   it('wraps events into one Messenger entry of PAGE_1', () => {
@@ -33,7 +33,7 @@ describe('WebhookBodyBuilder', () => {
       .entry('PAGE_2', { changes: [MessengerEvents.templateStatusUpdate()], time: 2 })
       .build();
     expect(body.object).toBe('instagram');
-    expect(eventSlots(body).slots.map((slot) => `${slot.pageId}:${slot.path}`)).toEqual([
+    expect(eventSlots(body).slots.map((slot) => `${slot.pageId}:${slotPath(slot)}`)).toEqual([
       'PAGE_1:entry[0].messaging[0]',
       'PAGE_1:entry[0].messaging[1]',
       'PAGE_1:entry[0].standby[0]',
