@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MessengerWebhookModule } from 'nestjs-messenger-webhook';
-import { checkSignature } from '../../libs/messenger-webhook/src/signature.js';
+import { checkSignature } from '../../libs/messenger-webhook/src/http/signature.js';
 import { ADAPTERS, APP_SECRET, delivery, startServer, VERIFY_TOKEN, type TestServer } from '../support/app.js';
 import { RecordingBot } from './harness.js';
 

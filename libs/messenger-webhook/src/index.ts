@@ -7,13 +7,13 @@ export type {
   MessengerWebhookOptions,
 } from './messenger-webhook.options.js';
 export { MESSENGER_CONTEXT_TYPE, type MessengerContextType } from './messenger-webhook.constants.js';
-export type { EventSource, MessengerContext, MessengerPlatform } from './messenger-context.js';
-export type { HandoverEvent, MessengerEvent } from './messenger-event.js';
-export { EVENT_KINDS, type EventKind, type EventKindDefinition, type ListenerName } from './event-kinds.js';
-export { classify } from './classify.js';
+export type { EventSource, MessengerContext, MessengerPlatform } from './events/messenger-context.js';
+export type { HandoverEvent, MessengerEvent } from './events/messenger-event.js';
+export { EVENT_KINDS, type EventKind, type EventKindDefinition, type ListenerName } from './events/event-kinds.js';
+export { classify } from './events/classify.js';
 export * from './events/index.js';
-export * from './decorators/listener.decorators.js';
-export { Ctx, Event, PageId, Param, Payload, Sender, Text } from './decorators/param.decorators.js';
+export * from './handlers/decorators/listener.decorators.js';
+export { Ctx, Event, PageId, Param, Payload, Sender, Text } from './handlers/decorators/param.decorators.js';
 export type {
   AnyEventFilter,
   CommonFilter,
@@ -25,11 +25,11 @@ export type {
   PostbackFilter,
   ReactionFilter,
   ReferralFilter,
-} from './route-filter.js';
-export type { Captures, StringMatcher } from './string-matcher.js';
-export { MessengerExecutionContext } from './execution-context.js';
-export { MessengerDispatcher, type DispatchSummary } from './messenger-dispatcher.js';
-export type { WebhookEnvelope } from './envelope.js';
-export type { HandlerFailure } from './handler-failure.js';
-export { InMemoryDedupeStore, type DedupeStore } from './dedupe-store.js';
-export { checkSignature, signBody, type SignatureCheck, type SignatureInput } from './signature.js';
+} from './handlers/route-filter.js';
+export type { Captures, StringMatcher } from './handlers/string-matcher.js';
+export { MessengerExecutionContext } from './handlers/execution-context.js';
+export { MessengerDispatcher, type DispatchSummary } from './dispatch/messenger-dispatcher.js';
+export type { WebhookEnvelope } from './delivery/envelope.js';
+export type { HandlerFailure } from './dispatch/handler-failure.js';
+export { InMemoryDedupeStore, type DedupeStore } from './dispatch/dedupe-store.js';
+export { checkSignature, signBody, type SignatureCheck, type SignatureInput } from './http/signature.js';

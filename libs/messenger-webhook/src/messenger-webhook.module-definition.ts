@@ -1,6 +1,6 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
 import { MESSENGER_WEBHOOK_PATH } from './messenger-webhook.constants.js';
-import { createWebhookController } from './messenger-webhook.controller.js';
+import { createWebhookController } from './http/webhook.controller.js';
 import type { MessengerWebhookExtras, MessengerWebhookOptions } from './messenger-webhook.options.js';
 
 /** The module's `forRoot` / `forRootAsync`, built by Nest so both behave like every other configurable module. */

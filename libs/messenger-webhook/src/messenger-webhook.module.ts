@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
-import { MessengerHandlerRegistry } from './handler-registry.js';
-import { MessengerDispatcher } from './messenger-dispatcher.js';
+import { MessengerHandlerRegistry } from './handlers/handler-registry.js';
+import { MessengerDispatcher } from './dispatch/messenger-dispatcher.js';
 import { MESSENGER_WEBHOOK_CONFIG } from './messenger-webhook.constants.js';
 import { ConfigurableMessengerWebhookModule, MESSENGER_WEBHOOK_OPTIONS } from './messenger-webhook.module-definition.js';
 import { resolveOptions, type MessengerWebhookOptions } from './messenger-webhook.options.js';

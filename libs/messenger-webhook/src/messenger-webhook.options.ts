@@ -1,6 +1,6 @@
-import type { DedupeStore } from './dedupe-store.js';
-import { InMemoryDedupeStore } from './dedupe-store.js';
-import type { HandlerFailure } from './handler-failure.js';
+import type { DedupeStore } from './dispatch/dedupe-store.js';
+import { InMemoryDedupeStore } from './dispatch/dedupe-store.js';
+import type { HandlerFailure } from './dispatch/handler-failure.js';
 
 /** How the `POST` answers relative to the handlers: after they settle, or at once. */
 export type DispatchMode = 'await' | 'background';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { RequestMethod, type INestApplication } from '@nestjs/common';
 import { ApplicationConfig } from '@nestjs/core';
-import { MessengerDispatcher, type DispatchSummary } from '../messenger-dispatcher.js';
+import { MessengerDispatcher, type DispatchSummary } from '../dispatch/messenger-dispatcher.js';
 import { MESSENGER_WEBHOOK_CONFIG, MESSENGER_WEBHOOK_PATH } from '../messenger-webhook.constants.js';
 import type { ResolvedMessengerWebhookConfig } from '../messenger-webhook.options.js';
 import { metaStringify } from './meta-json.js';

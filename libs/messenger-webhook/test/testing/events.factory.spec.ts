@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { KNOWN_ATTACHMENT_KINDS, MessengerEvents, type MessengerEventFactory } from 'nestjs-messenger-webhook/testing';
-import { classify } from '../../src/classify.js';
-import { toEvent } from '../../src/event-transformer.js';
-import type { EventKind } from '../../src/event-kinds.js';
+import { classify } from '../../src/events/classify.js';
+import { toEvent } from '../../src/reading/event-transformer.js';
+import type { EventKind } from '../../src/events/event-kinds.js';
 
 /** Runs a raw event through the library's own classification and validation. */
 function check(raw: object): { kind: EventKind; problems?: string } {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MessengerEvents, WebhookBodyBuilder, toWebhookBody, webhookBody } from 'nestjs-messenger-webhook/testing';
-import { envelopeProblem, eventSlots, slotPath } from '../../src/envelope.js';
+import { envelopeProblem, eventSlots, slotPath } from '../../src/delivery/envelope.js';
 
 describe('webhookBody', () => {
   it('wraps events into one Messenger entry of PAGE_1', () => {

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { checkSignature, signBody, type SignatureInput } from '../src/signature.js';
+import { checkSignature, signBody, type SignatureInput } from '../../src/http/signature.js';
 
 const SECRET = 'app-secret';
 // As Meta serialises it: "/" escaped, non-ASCII as \u escapes.

@@ -2,13 +2,13 @@ import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError, type ValidatorOptions } from 'class-validator';
 import { describe, expect, it } from 'vitest';
-import { classify } from '../../src/classify.js';
-import { describe as describeErrors } from '../../src/event-transformer.js';
-import * as events from '../../src/events/index.js';
-import { EVENT_KINDS, UNKNOWN_KIND, type EventKindDefinition } from '../../src/event-kinds.js';
-import { createCompiledValidator } from '../../src/validation/compiled-validator.js';
-import { invalidRawEvents, rawEvents, type RawEvent } from '../fixtures/raw-events.js';
-import { prng } from '../support/prng.js';
+import { classify } from '../../../src/events/classify.js';
+import { describe as describeErrors } from '../../../src/reading/event-transformer.js';
+import * as events from '../../../src/events/index.js';
+import { EVENT_KINDS, UNKNOWN_KIND, type EventKindDefinition } from '../../../src/events/event-kinds.js';
+import { createCompiledValidator } from '../../../src/reading/validation/compiled-validator.js';
+import { invalidRawEvents, rawEvents, type RawEvent } from '../../fixtures/raw-events.js';
+import { prng } from '../../support/prng.js';
 
 // The options of event-transformer.ts: the differential test is only meaningful for the options in use.
 const OPTIONS: ValidatorOptions = { forbidUnknownValues: false, validationError: { target: false, value: false } };

@@ -17,8 +17,8 @@ import {
   type ValidatorOptions,
 } from 'class-validator';
 import { describe, expect, it } from 'vitest';
-import { createCompiledValidator } from '../../src/validation/compiled-validator.js';
-import { prng } from '../support/prng.js';
+import { createCompiledValidator } from '../../../src/reading/validation/compiled-validator.js';
+import { prng } from '../../support/prng.js';
 
 // Decorator features the event classes do not use today, so a future event class cannot silently diverge.
 

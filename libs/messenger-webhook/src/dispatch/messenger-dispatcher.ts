@@ -1,21 +1,21 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { Subject, type Observable } from 'rxjs';
-import { classify, type AnyEventKind } from './classify.js';
+import { classify, type AnyEventKind } from '../events/classify.js';
 import { ConcurrencyLimiter } from './concurrency-limiter.js';
-import { eventSlots, platformOf, slotPath, type RawEventSlot, type WebhookEnvelope } from './envelope.js';
-import { payloadOf } from './event-kinds.js';
-import { toEvent } from './event-transformer.js';
+import { eventSlots, platformOf, slotPath, type RawEventSlot, type WebhookEnvelope } from '../delivery/envelope.js';
+import { payloadOf } from '../events/event-kinds.js';
+import { toEvent } from '../reading/event-transformer.js';
 import type { HandlerFailure } from './handler-failure.js';
 import { HandlerWatchdog, TIMED_OUT } from './handler-watchdog.js';
-import { MessengerHandlerRegistry, type RegisteredHandler } from './handler-registry.js';
-import { idString, readPath, type JsonObject } from './json.js';
-import { senderOf } from './messenger-params.factory.js';
-import type { MessengerContext, MessengerPlatform } from './messenger-context.js';
-import type { MessengerEvent } from './messenger-event.js';
-import { MESSENGER_WEBHOOK_CONFIG } from './messenger-webhook.constants.js';
-import type { ResolvedMessengerWebhookConfig } from './messenger-webhook.options.js';
-import type { Captures } from './string-matcher.js';
+import { MessengerHandlerRegistry, type RegisteredHandler } from '../handlers/handler-registry.js';
+import { idString, readPath, type JsonObject } from '../delivery/json.js';
+import { senderOf } from '../handlers/params.factory.js';
+import type { MessengerContext, MessengerPlatform } from '../events/messenger-context.js';
+import type { MessengerEvent } from '../events/messenger-event.js';
+import { MESSENGER_WEBHOOK_CONFIG } from '../messenger-webhook.constants.js';
+import type { ResolvedMessengerWebhookConfig } from '../messenger-webhook.options.js';
+import type { Captures } from '../handlers/string-matcher.js';
 
 /** What became of the events of one delivery. */
 export interface DispatchSummary {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { HandlerWatchdog, TIMED_OUT } from '../src/handler-watchdog.js';
+import { HandlerWatchdog, TIMED_OUT } from '../../src/dispatch/handler-watchdog.js';
 
 describe('HandlerWatchdog', () => {
   beforeEach(() => {

@@ -1,5 +1,5 @@
-import type { ListenerName } from '../event-kinds.js';
-import { MESSENGER_LISTENERS_METADATA } from '../messenger-webhook.constants.js';
+import type { ListenerName } from '../../events/event-kinds.js';
+import { MESSENGER_LISTENERS_METADATA } from '../../messenger-webhook.constants.js';
 import type {
   AccountLinkingEvent,
   DeliveryEvent,
@@ -11,7 +11,7 @@ import type {
   ResponseFeedbackEvent,
   SendCartEvent,
   TemplateStatusUpdateEvent,
-} from '../events/index.js';
+} from '../../events/index.js';
 import type {
   AnyEventFilter,
   CommonFilter,

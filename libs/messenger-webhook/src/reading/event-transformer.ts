@@ -1,6 +1,6 @@
 import type { ValidationError, ValidatorOptions } from 'class-validator';
-import type { EventKindDefinition } from './event-kinds.js';
-import type { JsonObject } from './json.js';
+import type { EventKindDefinition } from '../events/event-kinds.js';
+import type { JsonObject } from '../delivery/json.js';
 import { createCompiledTransformer } from './transformation/compiled-transformer.js';
 import { createCompiledValidator } from './validation/compiled-validator.js';
 

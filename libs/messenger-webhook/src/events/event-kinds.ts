@@ -21,8 +21,8 @@ import {
   TakeThreadControlEvent,
   TemplateStatusUpdateEvent,
   UnknownEvent,
-} from './events/index.js';
-import { isJsonObject, type JsonObject } from './json.js';
+} from './index.js';
+import { isJsonObject, type JsonObject } from '../delivery/json.js';
 
 /**
  * The one table of event types. Adding an event type is one row here plus its DTO class (and, when it gets a

@@ -1,10 +1,10 @@
 import 'reflect-metadata';
 import { describe, expect, it, vi } from 'vitest';
-import { OnHandover, OnMessage, OnPostback, type ListenerMetadata } from '../src/decorators/listener.decorators.js';
-import type { MessengerContext } from '../src/messenger-context.js';
-import type { MessengerEvent } from '../src/messenger-event.js';
-import { MESSENGER_LISTENERS_METADATA } from '../src/messenger-webhook.constants.js';
-import { compileFilter } from '../src/route-filter.js';
+import { OnHandover, OnMessage, OnPostback, type ListenerMetadata } from '../../src/handlers/decorators/listener.decorators.js';
+import type { MessengerContext } from '../../src/events/messenger-context.js';
+import type { MessengerEvent } from '../../src/events/messenger-event.js';
+import { MESSENGER_LISTENERS_METADATA } from '../../src/messenger-webhook.constants.js';
+import { compileFilter } from '../../src/handlers/route-filter.js';
 
 const WHERE = '@OnMessage on Bot.handle';
 

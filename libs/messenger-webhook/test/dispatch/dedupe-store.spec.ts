@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { InMemoryDedupeStore } from '../src/dedupe-store.js';
+import { InMemoryDedupeStore } from '../../src/dispatch/dedupe-store.js';
 
 describe('InMemoryDedupeStore', () => {
   beforeEach(() => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { answerHandshake, constantTimeEquals } from '../src/handshake.js';
+import { answerHandshake, constantTimeEquals } from '../../src/http/handshake.js';
 
 const TOKEN = 'verify-me';
 

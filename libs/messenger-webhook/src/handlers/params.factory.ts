@@ -1,7 +1,7 @@
 import type { ParamsFactory } from '@nestjs/core';
 import { MessengerParamtype } from './decorators/param.decorators.js';
-import { idString, readPath as read } from './json.js';
-import type { MessengerContext } from './messenger-context.js';
+import { idString, readPath as read } from '../delivery/json.js';
+import type { MessengerContext } from '../events/messenger-context.js';
 
 /** The sender of an event, wherever Meta put it (`sender.id`, `sender.user_ref`, a checkbox opt-in's `optin.user_ref`). */
 export function senderOf(event: unknown): string | undefined {

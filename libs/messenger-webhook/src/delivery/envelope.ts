@@ -1,5 +1,5 @@
 import { isJsonObject, type JsonObject } from './json.js';
-import type { EventSource, MessengerPlatform } from './messenger-context.js';
+import type { EventSource, MessengerPlatform } from '../events/messenger-context.js';
 
 /** The body of a delivery once its outer shape is known to be right. */
 export interface WebhookEnvelope {

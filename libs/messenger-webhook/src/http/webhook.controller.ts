@@ -18,11 +18,11 @@ import {
   UnsupportedMediaTypeException,
   type Type,
 } from '@nestjs/common';
-import { envelopeProblem, type WebhookEnvelope } from './envelope.js';
+import { envelopeProblem, type WebhookEnvelope } from '../delivery/envelope.js';
 import { answerHandshake } from './handshake.js';
-import { MessengerDispatcher } from './messenger-dispatcher.js';
-import { MESSENGER_WEBHOOK_CONFIG } from './messenger-webhook.constants.js';
-import type { ResolvedMessengerWebhookConfig } from './messenger-webhook.options.js';
+import { MessengerDispatcher } from '../dispatch/messenger-dispatcher.js';
+import { MESSENGER_WEBHOOK_CONFIG } from '../messenger-webhook.constants.js';
+import type { ResolvedMessengerWebhookConfig } from '../messenger-webhook.options.js';
 import { checkSignature } from './signature.js';
 
 /** The parts of an Express or Fastify request the webhook reads. */

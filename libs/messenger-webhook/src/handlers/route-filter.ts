@@ -1,4 +1,4 @@
-import type { EventKind, ListenerName } from './event-kinds.js';
+import type { EventKind, ListenerName } from '../events/event-kinds.js';
 import type {
   EchoEvent,
   MessageEvent,
@@ -6,10 +6,10 @@ import type {
   PostbackEvent,
   ReactionEvent,
   ReferralEvent,
-} from './events/index.js';
-import { isJsonObject, readPath } from './json.js';
-import type { MessengerContext, MessengerPlatform } from './messenger-context.js';
-import type { MessengerEvent } from './messenger-event.js';
+} from '../events/index.js';
+import { isJsonObject, readPath } from '../delivery/json.js';
+import type { MessengerContext, MessengerPlatform } from '../events/messenger-context.js';
+import type { MessengerEvent } from '../events/messenger-event.js';
 import { compileStringMatcher, type Captures, type CompiledStringMatcher, type StringMatcher } from './string-matcher.js';
 
 /** Filters every listener decorator accepts. */

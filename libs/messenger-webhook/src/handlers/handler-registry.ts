@@ -1,11 +1,11 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { ContextIdFactory, DiscoveryService, ExternalContextCreator, MetadataScanner, ModuleRef } from '@nestjs/core';
 import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper.js';
-import { EVENT_KINDS, UNKNOWN_KIND, type EventKind, type ListenerName } from './event-kinds.js';
+import { EVENT_KINDS, UNKNOWN_KIND, type EventKind, type ListenerName } from '../events/event-kinds.js';
 import type { ListenerMetadata } from './decorators/listener.decorators.js';
 import { HandlerInvokerFactory, type InvocationOutcome, type Invoker } from './handler-invoker.js';
-import { MESSENGER_LISTENERS_METADATA, MESSENGER_WEBHOOK_CONFIG } from './messenger-webhook.constants.js';
-import type { ResolvedMessengerWebhookConfig } from './messenger-webhook.options.js';
+import { MESSENGER_LISTENERS_METADATA, MESSENGER_WEBHOOK_CONFIG } from '../messenger-webhook.constants.js';
+import type { ResolvedMessengerWebhookConfig } from '../messenger-webhook.options.js';
 import { compileFilter, type CompiledFilter } from './route-filter.js';
 
 /** A handler method found at start-up. */

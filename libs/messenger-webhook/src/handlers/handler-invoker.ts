@@ -5,9 +5,9 @@ import type { GuardsConsumer, GuardsContextCreator, InterceptorsContextCreator }
 import type { ExternalExceptionFilterContext } from '@nestjs/core/exceptions/external-exception-filter-context.js';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
 import { isObservable, lastValueFrom } from 'rxjs';
-import { MESSENGER_CONTEXT_TYPE } from './messenger-webhook.constants.js';
-import type { MessengerContext } from './messenger-context.js';
-import { messengerParamsFactory } from './messenger-params.factory.js';
+import { MESSENGER_CONTEXT_TYPE } from '../messenger-webhook.constants.js';
+import type { MessengerContext } from '../events/messenger-context.js';
+import { messengerParamsFactory } from './params.factory.js';
 
 /** How one handler call ended. */
 export type InvocationOutcome =

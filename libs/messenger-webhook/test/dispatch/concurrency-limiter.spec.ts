@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConcurrencyLimiter } from '../src/concurrency-limiter.js';
+import { ConcurrencyLimiter } from '../../src/dispatch/concurrency-limiter.js';
 
 interface Gate {
   promise: Promise<void>;

@@ -1,5 +1,5 @@
 import { EVENT_KINDS, UNKNOWN_KIND, type EventKindDefinition } from './event-kinds.js';
-import type { JsonObject } from './json.js';
+import type { JsonObject } from '../delivery/json.js';
 
 /** Any row of the event table, the unknown row included. */
 export type AnyEventKind = (typeof EVENT_KINDS)[number] | typeof UNKNOWN_KIND;

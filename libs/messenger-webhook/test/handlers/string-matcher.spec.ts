@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileStringMatcher, patternToRegExp } from '../src/string-matcher.js';
+import { compileStringMatcher, patternToRegExp } from '../../src/handlers/string-matcher.js';
 
 const WHERE = '@OnPostback on Bot.handle filter "payload"';
 

@@ -1,7 +1,7 @@
 import type { ExecutionContext } from '@nestjs/common';
-import type { MessengerContext } from './messenger-context.js';
-import type { MessengerEvent } from './messenger-event.js';
-import { MESSENGER_CONTEXT_TYPE } from './messenger-webhook.constants.js';
+import type { MessengerContext } from '../events/messenger-context.js';
+import type { MessengerEvent } from '../events/messenger-event.js';
+import { MESSENGER_CONTEXT_TYPE } from '../messenger-webhook.constants.js';
 
 /** Typed access to a webhook handler's arguments from a guard, interceptor or exception filter. */
 export class MessengerExecutionContext {

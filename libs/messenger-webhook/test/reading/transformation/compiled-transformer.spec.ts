@@ -2,15 +2,15 @@ import 'reflect-metadata';
 import { Exclude, Expose, plainToInstance, Type } from 'class-transformer';
 import type { ValidationError, ValidatorOptions } from 'class-validator';
 import { describe, expect, it } from 'vitest';
-import { classify } from '../../src/classify.js';
-import { EVENT_KINDS, UNKNOWN_KIND, type EventKindDefinition } from '../../src/event-kinds.js';
-import { describe as describeErrors, toEvent } from '../../src/event-transformer.js';
-import * as events from '../../src/events/index.js';
-import type { JsonObject } from '../../src/json.js';
-import { createCompiledTransformer } from '../../src/transformation/compiled-transformer.js';
-import { createCompiledValidator } from '../../src/validation/compiled-validator.js';
-import { invalidRawEvents, rawEvents, type RawEvent } from '../fixtures/raw-events.js';
-import { prng } from '../support/prng.js';
+import { classify } from '../../../src/events/classify.js';
+import { EVENT_KINDS, UNKNOWN_KIND, type EventKindDefinition } from '../../../src/events/event-kinds.js';
+import { describe as describeErrors, toEvent } from '../../../src/reading/event-transformer.js';
+import * as events from '../../../src/events/index.js';
+import type { JsonObject } from '../../../src/delivery/json.js';
+import { createCompiledTransformer } from '../../../src/reading/transformation/compiled-transformer.js';
+import { createCompiledValidator } from '../../../src/reading/validation/compiled-validator.js';
+import { invalidRawEvents, rawEvents, type RawEvent } from '../../fixtures/raw-events.js';
+import { prng } from '../../support/prng.js';
 
 const transformer = createCompiledTransformer();
 // The options of event-transformer.ts, so "same validation result" means what the pipeline would decide.

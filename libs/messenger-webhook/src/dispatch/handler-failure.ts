@@ -1,4 +1,4 @@
-import type { EventKind } from './event-kinds.js';
+import type { EventKind } from '../events/event-kinds.js';
 
 /** One handler call that failed and that no exception filter handled: what the library logs and reports. */
 export interface HandlerFailure {
