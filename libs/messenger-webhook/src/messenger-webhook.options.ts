@@ -29,6 +29,8 @@ export interface MessengerWebhookOptions {
   shutdownTimeout?: number;
   /** Drop events Meta delivers again (default on: 1 hour, 50 000 keys, in memory); `false` turns it off. */
   dedupe?: false | DedupeOptions;
+  /** Longest value (in UTF-16 units) a RegExp filter is run on; longer values do not match it (default 4096; 0 = no bound). */
+  maxRegExpInputLength?: number;
   /** Called with every handler failure no exception filter handled (after it was logged), e.g. to report it. */
   onHandlerError?: (failure: HandlerFailure) => void;
 }
@@ -64,6 +66,7 @@ export interface ResolvedMessengerWebhookConfig {
   readonly handlerTimeout: number;
   readonly shutdownTimeout: number;
   readonly dedupe: { readonly ttl: number; readonly store: DedupeStore } | null;
+  readonly maxRegExpInputLength: number;
   readonly onHandlerError?: (failure: HandlerFailure) => void;
 }
 
@@ -100,6 +103,7 @@ export function resolveOptions(options: MessengerWebhookOptions | undefined): Re
       ttl: positive('dedupe.ttl', dedupe.ttl, 3_600_000),
       store: dedupe.store ?? new InMemoryDedupeStore(positive('dedupe.maxEntries', dedupe.maxEntries, 50_000)),
     },
+    maxRegExpInputLength: nonNegative('maxRegExpInputLength', options.maxRegExpInputLength, 4_096) || Number.POSITIVE_INFINITY,
     onHandlerError: options.onHandlerError,
   };
 }
