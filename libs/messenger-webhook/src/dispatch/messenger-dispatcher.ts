@@ -5,7 +5,7 @@ import { MessengerHandlerRegistry } from '../handlers/handler-registry.js';
 import { MESSENGER_WEBHOOK_CONFIG } from '../messenger-webhook.constants.js';
 import type { ResolvedMessengerWebhookConfig } from '../messenger-webhook.options.js';
 import { ConversationScheduler } from './conversation-scheduler.js';
-import { EventRunner, type EventResult } from './event-runner.js';
+import { EventRunner, type EventRun } from './event-runner.js';
 import { FailureReporter } from './failure-reporter.js';
 import type { HandlerFailure } from './handler-failure.js';
 import { HandlerWatchdog } from './handler-watchdog.js';
@@ -27,6 +27,9 @@ export interface DispatchSummary {
   /** Handler calls that failed (error no filter handled, or timeout). */
   failures: number;
 }
+
+const DUPLICATE: EventRun = { result: { outcome: 'duplicate', handlerCalls: 0, failures: 0 }, settled: Promise.resolve() };
+const NOT_RUN: EventRun = { result: { outcome: 'handled', handlerCalls: 0, failures: 0 }, settled: Promise.resolve() };
 
 /**
  * Turns deliveries into handler calls, stage by stage: read and classify the delivery (`prepareDelivery`), schedule each
@@ -73,8 +76,8 @@ export class MessengerDispatcher implements OnModuleDestroy {
     for (const problem of delivery.problems) this.logger.warn(`Skipped ${problem}`);
     summary.events = delivery.events.length;
     summary.invalid = delivery.problems.length;
-    const results = await Promise.all(delivery.events.map((prepared) => this.scheduler.schedule(prepared.conversationKey, () => this.process(prepared))));
-    for (const result of results) {
+    const runs = await Promise.all(delivery.events.map((prepared) => this.scheduler.schedule(prepared.conversationKey, () => this.process(prepared))));
+    for (const { result } of runs) {
       if (result.outcome === 'handled') summary.dispatched++;
       else if (result.outcome === 'invalid') summary.invalid++;
       else summary.duplicates++;
@@ -103,14 +106,14 @@ export class MessengerDispatcher implements OnModuleDestroy {
   }
 
   /** One event's turn in its conversation: drop a redelivery, else run it. Never rejects. */
-  private async process(prepared: PreparedEvent): Promise<EventResult> {
+  private async process(prepared: PreparedEvent): Promise<EventRun> {
     try {
-      if (this.redeliveries && (await this.redeliveries.isRedelivery(prepared))) return { outcome: 'duplicate', handlerCalls: 0, failures: 0 };
+      if (this.redeliveries && (await this.redeliveries.isRedelivery(prepared))) return DUPLICATE;
       return await this.runner.run(prepared);
     } catch (error) {
       // Only a bug of the library could land here; it must cost neither the other events nor the process.
       this.logger.error(`Could not dispatch the ${prepared.definition.kind} event at ${slotPath(prepared.slot)}: ${error instanceof Error ? error.message : String(error)}`);
-      return { outcome: 'handled', handlerCalls: 0, failures: 0 };
+      return NOT_RUN;
     }
   }
 }
