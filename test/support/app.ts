@@ -17,7 +17,7 @@ export interface TestServer {
   app: INestApplication;
   url: string;
   /** POSTs `body` (an object is serialised; a string is sent as is) signed with `secret`. */
-  post(body: unknown, options?: { secret?: string | null; headers?: Record<string, string>; path?: string }): Promise<Response>;
+  post(body: unknown, options?: { secret?: string | null; headers?: Record<string, string>; path?: string; signal?: AbortSignal }): Promise<Response>;
   close(): Promise<void>;
 }
 
@@ -49,7 +49,7 @@ export async function startServer(
       const secret = postOptions.secret === undefined ? APP_SECRET : postOptions.secret;
       if (secret !== null) headers['x-hub-signature-256'] = signBody(raw, secret);
       const target = postOptions.path ? `http://127.0.0.1:${address.port}/${postOptions.path}` : url;
-      return fetch(target, { method: 'POST', headers, body: raw });
+      return fetch(target, { method: 'POST', headers, body: raw, signal: postOptions.signal });
     },
     close: () => app.close(),
   };

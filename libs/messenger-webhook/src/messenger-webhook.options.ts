@@ -1,5 +1,6 @@
 import type { DedupeStore } from './dispatch/dedupe-store.js';
 import { InMemoryDedupeStore } from './dispatch/dedupe-store.js';
+import { META_TIMEOUT_MS } from './dispatch/delivery-deadline.js';
 import type { HandlerFailure } from './dispatch/handler-failure.js';
 
 /** How the `POST` answers relative to the handlers: after they settle, or at once. */
@@ -27,6 +28,8 @@ export interface MessengerWebhookOptions {
   handlerTimeout?: number;
   /** Milliseconds `app.close()` waits for handlers still running (default 10 000). */
   shutdownTimeout?: number;
+  /** `dispatch: 'await'`: milliseconds after which a delivery is answered `200` anyway, its handlers going on (default 15 000, below Meta's 20 s). */
+  deliveryDeadline?: number;
   /** Events taken in and not yet handled beyond which deliveries are answered `503`, so Meta delivers them later (default 1000). */
   maxPendingEvents?: number;
   /** Drop events Meta delivers again (default on: 1 hour, 50 000 keys, in memory); `false` turns it off. */
@@ -67,6 +70,7 @@ export interface ResolvedMessengerWebhookConfig {
   readonly concurrency: number;
   readonly handlerTimeout: number;
   readonly shutdownTimeout: number;
+  readonly deliveryDeadline: number;
   readonly maxPendingEvents: number;
   readonly dedupe: { readonly ttl: number; readonly store: DedupeStore } | null;
   readonly maxRegExpInputLength: number;
@@ -102,6 +106,7 @@ export function resolveOptions(options: MessengerWebhookOptions | undefined): Re
     concurrency: positive('concurrency', options.concurrency, 16),
     handlerTimeout: nonNegative('handlerTimeout', options.handlerTimeout, 10_000),
     shutdownTimeout: nonNegative('shutdownTimeout', options.shutdownTimeout, 10_000),
+    deliveryDeadline: belowMetaTimeout(positive('deliveryDeadline', options.deliveryDeadline, 15_000)),
     maxPendingEvents: positive('maxPendingEvents', options.maxPendingEvents, 1_000),
     dedupe: dedupe && {
       ttl: positive('dedupe.ttl', dedupe.ttl, 3_600_000),
@@ -110,6 +115,13 @@ export function resolveOptions(options: MessengerWebhookOptions | undefined): Re
     maxRegExpInputLength: nonNegative('maxRegExpInputLength', options.maxRegExpInputLength, 4_096) || Number.POSITIVE_INFINITY,
     onHandlerError: options.onHandlerError,
   };
+}
+
+function belowMetaTimeout(deliveryDeadline: number): number {
+  if (deliveryDeadline >= META_TIMEOUT_MS) {
+    throw new Error(`${PREFIX} deliveryDeadline must be below ${META_TIMEOUT_MS} ms: Meta stops waiting after 20 s and delivers again`);
+  }
+  return deliveryDeadline;
 }
 
 function secretsOf(appSecret: MessengerWebhookOptions['appSecret']): string[] {

@@ -20,6 +20,7 @@ import {
 } from '@nestjs/common';
 import { envelopeProblem, type WebhookEnvelope } from '../delivery/envelope.js';
 import { answerHandshake } from './handshake.js';
+import { DeliveryDeadline } from '../dispatch/delivery-deadline.js';
 import { MessengerDispatcher } from '../dispatch/messenger-dispatcher.js';
 import { MESSENGER_WEBHOOK_CONFIG } from '../messenger-webhook.constants.js';
 import type { ResolvedMessengerWebhookConfig } from '../messenger-webhook.options.js';
@@ -43,11 +44,14 @@ export function createWebhookController(path: string, decorators: readonly Class
   @Controller(path)
   class MessengerWebhookController {
     private readonly logger = new Logger('MessengerWebhook');
+    private readonly deadline: DeliveryDeadline;
 
     constructor(
       @Inject(MESSENGER_WEBHOOK_CONFIG) private readonly config: ResolvedMessengerWebhookConfig,
       @Inject(MessengerDispatcher) private readonly dispatcher: MessengerDispatcher,
-    ) {}
+    ) {
+      this.deadline = new DeliveryDeadline(config.deliveryDeadline);
+    }
 
     /** Meta's subscription handshake. */
     @Get()
@@ -89,7 +93,9 @@ export function createWebhookController(path: string, decorators: readonly Class
       if (delivery === 'full') {
         throw new ServiceUnavailableException(`Too many events waiting to be handled (maxPendingEvents (${this.config.maxPendingEvents}) reached): deliver again later`);
       }
-      if (this.config.dispatch === 'await') await delivery.summary;
+      if (this.config.dispatch === 'await' && !(await this.deadline.wait(delivery.summary))) {
+        this.logger.warn(`Answered a delivery at deliveryDeadline (${this.deadline.ms} ms) before its handlers settled: they go on in the background`);
+      }
       delivery.acknowledge();
       return 'EVENT_RECEIVED';
     }
