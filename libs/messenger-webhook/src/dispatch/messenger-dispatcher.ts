@@ -5,6 +5,7 @@ import { MessengerHandlerRegistry } from '../handlers/handler-registry.js';
 import { MESSENGER_WEBHOOK_CONFIG } from '../messenger-webhook.constants.js';
 import type { ResolvedMessengerWebhookConfig } from '../messenger-webhook.options.js';
 import { ConversationScheduler } from './conversation-scheduler.js';
+import { deliveryProblemsLine } from './delivery-problems.js';
 import { EventRunner, type EventRun } from './event-runner.js';
 import { FailureReporter } from './failure-reporter.js';
 import type { HandlerFailure } from './handler-failure.js';
@@ -116,7 +117,8 @@ export class MessengerDispatcher implements OnModuleDestroy {
       this.logger.warn(`Ignored a delivery for object "${envelope.object.slice(0, 40)}": only "page" and "instagram" are handled`);
       return summary;
     }
-    for (const problem of delivery.problems) this.logger.warn(`Skipped ${problem}`);
+    const problems = deliveryProblemsLine(delivery.problems);
+    if (problems) this.logger.warn(problems);
     summary.events = delivery.events.length;
     summary.invalid = delivery.problems.length;
     ledger.add(delivery.events.length);
