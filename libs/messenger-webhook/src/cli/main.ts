@@ -4,6 +4,7 @@ import { TOUR_HELP, tourCommand } from './commands/tour.js';
 import { VERIFY_HELP, verifyCommand } from './commands/verify.js';
 import { UnreachableError } from './http.js';
 import { processIo, type CliIo } from './io.js';
+import { redactingIo, secretsOf } from './redact.js';
 
 /** Help of `messenger-webhook` itself. */
 export const MAIN_HELP = `Usage: messenger-webhook <command> [options]
@@ -25,7 +26,8 @@ const COMMANDS: Record<string, { run: (argv: readonly string[], io: CliIo) => Pr
 };
 
 /** Runs the CLI with `argv` (the arguments after the program name) and resolves to the exit code; never rejects. */
-export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+export async function main(argv: readonly string[], processIoOrTest: CliIo = processIo()): Promise<number> {
+  const io = redactingIo(processIoOrTest, secretsOf(argv, processIoOrTest.env));
   const [name, ...rest] = argv;
   if (name === undefined) {
     io.err(MAIN_HELP);
