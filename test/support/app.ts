@@ -25,7 +25,7 @@ export interface TestServer {
 export async function startServer(
   adapter: AdapterName,
   metadata: ModuleMetadata,
-  options: { rawBody?: boolean; path?: string; configure?: (app: INestApplication) => void; logger?: LoggerService } = {},
+  options: { rawBody?: boolean; path?: string; configure?: (app: INestApplication) => void; logger?: LoggerService; raiseExpressLimit?: boolean } = {},
 ): Promise<TestServer> {
   const moduleRef = await Test.createTestingModule(metadata).compile();
   const rawBody = options.rawBody ?? true;
@@ -35,7 +35,8 @@ export async function startServer(
     adapter === 'fastify'
       ? moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { rawBody, logger })
       : moduleRef.createNestApplication({ rawBody, logger });
-  if (adapter === 'express') (app as NestExpressApplication).useBodyParser('json', { limit: '2mb' });
+  // As the README tells Express users to; `raiseExpressLimit: false` leaves Nest's parser where init() puts it.
+  if (adapter === 'express' && options.raiseExpressLimit !== false) (app as NestExpressApplication).useBodyParser('json', { limit: '2mb' });
   options.configure?.(app);
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
