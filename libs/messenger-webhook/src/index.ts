@@ -32,4 +32,5 @@ export { MessengerDispatcher, type DispatchSummary } from './dispatch/messenger-
 export type { WebhookEnvelope } from './delivery/envelope.js';
 export type { HandlerFailure } from './dispatch/handler-failure.js';
 export { InMemoryDedupeStore, type DedupeStore } from './dispatch/dedupe-store.js';
+export type { WebhookVersion } from './http/webhook-route.js';
 export { checkSignature, signBody, type SignatureCheck, type SignatureInput } from './http/signature.js';

@@ -1,3 +1,4 @@
+import type { WebhookVersion } from './http/webhook-route.js';
 import type { DedupeStore } from './dispatch/dedupe-store.js';
 import { InMemoryDedupeStore } from './dispatch/dedupe-store.js';
 import { META_TIMEOUT_MS } from './dispatch/delivery-deadline.js';
@@ -56,6 +57,8 @@ export interface MessengerWebhookExtras {
   path?: string;
   /** Decorators applied to the webhook controller, e.g. a `Public()` marker that your global auth guard honours. */
   controllerDecorators?: readonly ClassDecorator[];
+  /** Version of the webhook route under `app.enableVersioning()` (default `VERSION_NEUTRAL`: the URL stays as registered at Meta). */
+  version?: WebhookVersion;
 }
 
 /** The options after defaults and checks: what the rest of the module reads. */

@@ -20,6 +20,7 @@ import {
   UnsupportedMediaTypeException,
   type Type,
 } from '@nestjs/common';
+import type { WebhookVersion } from './webhook-route.js';
 import { envelopeProblem, type WebhookEnvelope } from '../delivery/envelope.js';
 import { answerHandshake } from './handshake.js';
 import { DeliveryDeadline } from '../dispatch/delivery-deadline.js';
@@ -56,8 +57,8 @@ const TEXT_PLAIN = 'text/plain; charset=utf-8';
  * Makes the webhook controller for one module instance: a fresh class per `forRoot`, so its path and decorators
  * belong to that instance alone and a second instance of the module cannot rewrite them.
  */
-export function createWebhookController(path: string, decorators: readonly ClassDecorator[]): Type<unknown> {
-  @Controller(path)
+export function createWebhookController(path: string, decorators: readonly ClassDecorator[], version: WebhookVersion): Type<unknown> {
+  @Controller({ path, version })
   class MessengerWebhookController {
     private readonly logger = new Logger('MessengerWebhook');
     private readonly deadline: DeliveryDeadline;

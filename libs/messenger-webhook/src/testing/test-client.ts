@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { RequestMethod, type INestApplication } from '@nestjs/common';
+import { RequestMethod, VERSION_NEUTRAL, type INestApplication } from '@nestjs/common';
 import { ApplicationConfig } from '@nestjs/core';
 import { MessengerDispatcher, type DispatchSummary } from '../dispatch/messenger-dispatcher.js';
-import { MESSENGER_WEBHOOK_CONFIG, MESSENGER_WEBHOOK_PATH } from '../messenger-webhook.constants.js';
+import { webhookTarget, type AppRouting, type WebhookRouteSpec, type WebhookVersion } from '../http/webhook-route.js';
+import { MESSENGER_WEBHOOK_CONFIG, MESSENGER_WEBHOOK_PATH, MESSENGER_WEBHOOK_VERSION } from '../messenger-webhook.constants.js';
 import type { ResolvedMessengerWebhookConfig } from '../messenger-webhook.options.js';
 import { metaStringify } from './meta-json.js';
 import { signPayload } from './sign-payload.js';
@@ -59,7 +60,8 @@ export class MessengerTestClient {
     const headers: Record<string, string> = { 'content-type': 'application/json', ...options.headers };
     const secret = options.secret === undefined ? this.appSecret() : options.secret;
     if (secret !== null && secret !== undefined) headers['x-hub-signature-256'] = signPayload(raw, secret);
-    const response = await fetch(await this.url(RequestMethod.POST), { method: 'POST', headers, body: raw });
+    const { url, headers: routeHeaders } = await this.target(RequestMethod.POST);
+    const response = await fetch(url, { method: 'POST', headers: { ...routeHeaders, ...headers }, body: raw });
     const body = await response.text();
     await this.dispatcher().idle();
     return { status: response.status, body };
@@ -75,25 +77,30 @@ export class MessengerTestClient {
 
   /** Runs Meta's GET handshake with `token` and a random challenge. */
   async verify(token: string, challenge = randomBytes(8).toString('hex')): Promise<TestResponse> {
-    const url = new URL(await this.url(RequestMethod.GET));
+    const target = await this.target(RequestMethod.GET);
+    const url = new URL(target.url);
     url.searchParams.set('hub.mode', 'subscribe');
     url.searchParams.set('hub.verify_token', token);
     url.searchParams.set('hub.challenge', challenge);
-    const response = await fetch(url);
+    const response = await fetch(url, { headers: target.headers });
     return { status: response.status, body: await response.text() };
   }
 
   /** The webhook's URL, making the app listen on 127.0.0.1 (any free port) if it does not listen yet. */
   async webhookUrl(): Promise<string> {
-    return this.url(RequestMethod.POST);
+    return (await this.target(RequestMethod.POST)).url;
   }
 
-  private async url(method: RequestMethod): Promise<string> {
+  /** The URL of the webhook's `method` route, and the headers its version needs under header or media-type versioning. */
+  private async target(method: RequestMethod): Promise<{ url: string; headers: Record<string, string> }> {
     this.baseUrl ??= this.listen().catch((error: unknown) => {
       this.baseUrl = undefined;
       throw error;
     });
-    return `${await this.baseUrl}${this.routePath(method)}`;
+    const base = await this.baseUrl;
+    if (this.options.path !== undefined) return { url: `${base}/${trimSlashes(this.options.path)}`, headers: {} };
+    const { path, headers } = webhookTarget(this.routeSpec(), this.appRouting(), method);
+    return { url: `${base}${path}`, headers: { ...headers } };
   }
 
   private async listen(): Promise<string> {
@@ -108,21 +115,31 @@ export class MessengerTestClient {
     return `http://${host}:${address.port}`;
   }
 
-  private routePath(method: RequestMethod): string {
-    if (this.options.path !== undefined) return `/${trimSlashes(this.options.path)}`;
-    const route = `/${trimSlashes(this.lookup<string>(MESSENGER_WEBHOOK_PATH, 'the webhook path'))}`;
+  private routeSpec(): WebhookRouteSpec {
+    const path = this.lookup<string>(MESSENGER_WEBHOOK_PATH, 'the webhook path');
+    let version: WebhookVersion = VERSION_NEUTRAL;
+    try {
+      version = this.app.get<WebhookVersion>(MESSENGER_WEBHOOK_VERSION, { strict: false });
+    } catch {
+      // Registered by every module instance; a missing one means the default.
+    }
+    return { path, version };
+  }
+
+  private appRouting(): AppRouting {
     let config: ApplicationConfig;
     try {
       config = this.app.get(ApplicationConfig, { strict: false });
     } catch {
-      return route;
+      return { globalPrefix: '', isExcluded: () => false, versioning: undefined };
     }
-    const prefix = trimSlashes(config.getGlobalPrefix() ?? '');
-    if (!prefix) return route;
-    const excluded = (config.getGlobalPrefixOptions()?.exclude ?? []).some(
-      (rule) => (rule.requestMethod === RequestMethod.ALL || rule.requestMethod === method) && rule.pathRegex.test(route),
-    );
-    return excluded ? route : `/${prefix}${route}`;
+    const exclusions = config.getGlobalPrefixOptions()?.exclude ?? [];
+    return {
+      globalPrefix: config.getGlobalPrefix() ?? '',
+      isExcluded: (path, method) =>
+        exclusions.some((rule) => (rule.requestMethod === RequestMethod.ALL || rule.requestMethod === method) && rule.pathRegex.test(path)),
+      versioning: config.getVersioning(),
+    };
   }
 
   private appSecret(): string | undefined {
