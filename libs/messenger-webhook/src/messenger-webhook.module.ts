@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { MessengerHandlerRegistry } from './handlers/handler-registry.js';
+import { FastifyWebhookBody } from './http/fastify-webhook-body.js';
 import { MessengerDispatcher } from './dispatch/messenger-dispatcher.js';
 import { MESSENGER_WEBHOOK_CONFIG } from './messenger-webhook.constants.js';
 import { ConfigurableMessengerWebhookModule, MESSENGER_WEBHOOK_OPTIONS } from './messenger-webhook.module-definition.js';
@@ -20,6 +21,7 @@ import { resolveOptions, type MessengerWebhookOptions } from './messenger-webhoo
     },
     MessengerHandlerRegistry,
     MessengerDispatcher,
+    FastifyWebhookBody,
   ],
   exports: [MessengerDispatcher],
 })

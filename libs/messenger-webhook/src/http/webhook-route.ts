@@ -1,4 +1,5 @@
 import { RequestMethod, VERSION_NEUTRAL, VersioningType, type VersioningOptions } from '@nestjs/common';
+import type { ApplicationConfig } from '@nestjs/core';
 
 /** A route version as `@Controller({ version })` takes it (Nest does not export this type). */
 export type WebhookVersion = string | typeof VERSION_NEUTRAL | Array<string | typeof VERSION_NEUTRAL>;
@@ -50,6 +51,24 @@ export function webhookTarget(spec: WebhookRouteSpec, routing: AppRouting, metho
   const versioned = `${versionSegment}${route}`;
   if (!prefix || routing.isExcluded(versioned, method)) return { path: versioned, headers };
   return { path: `/${prefix}${versioned}`, headers };
+}
+
+/** Reads an app's global prefix, its exclusions and its versioning from Nest's `ApplicationConfig` (public API). */
+export function appRouting(config: ApplicationConfig | undefined): AppRouting {
+  if (!config) return { globalPrefix: '', isExcluded: () => false, versioning: undefined };
+  const exclusions = config.getGlobalPrefixOptions()?.exclude ?? [];
+  return {
+    globalPrefix: config.getGlobalPrefix() ?? '',
+    isExcluded: (path, method) =>
+      exclusions.some((rule) => (rule.requestMethod === RequestMethod.ALL || rule.requestMethod === method) && rule.pathRegex.test(path)),
+    versioning: config.getVersioning(),
+  };
+}
+
+/** Every URL path the webhook's `method` route is mounted at: one per version of a version list. */
+export function webhookPaths(spec: WebhookRouteSpec, routing: AppRouting, method: RequestMethod): string[] {
+  const versions: ReadonlyArray<string | typeof VERSION_NEUTRAL> = Array.isArray(spec.version) ? spec.version : [spec.version as string | typeof VERSION_NEUTRAL];
+  return [...new Set(versions.map((version) => webhookTarget({ path: spec.path, version }, routing, method).path))];
 }
 
 /** The version a request should ask for: none when the route also answers unversioned requests. */

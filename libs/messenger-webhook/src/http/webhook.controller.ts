@@ -27,6 +27,8 @@ import { DeliveryDeadline } from '../dispatch/delivery-deadline.js';
 import { MessengerDispatcher } from '../dispatch/messenger-dispatcher.js';
 import { MESSENGER_WEBHOOK_CONFIG } from '../messenger-webhook.constants.js';
 import type { ResolvedMessengerWebhookConfig } from '../messenger-webhook.options.js';
+import { HELD_BODY, type HeldBody } from './fastify-webhook-body.js';
+import { mayHoldPoisonedKeys, removePoisonedKeys } from './poisoned-keys.js';
 import { checkSignature } from './signature.js';
 
 /** The parts of an Express or Fastify request the webhook reads. */
@@ -34,6 +36,7 @@ interface WebhookRequest {
   headers: Record<string, string | string[] | undefined>;
   body?: unknown;
   rawBody?: Buffer;
+  [HELD_BODY]?: HeldBody;
 }
 
 /** The part of an Express response or a Fastify reply the webhook writes: both have `header(name, value)`. */
@@ -98,7 +101,9 @@ export function createWebhookController(path: string, decorators: readonly Class
       if (!JSON_MEDIA_TYPE.test(contentType)) {
         this.refuse('a delivery', new UnsupportedMediaTypeException(`Content-Type must be application/json (what Meta sends), not ${quoted(contentType)}`));
       }
-      const raw = request.rawBody;
+      // On Fastify, a body with poisoned keys was read by FastifyWebhookBody, which holds its bytes and its parsed value.
+      const held = request[HELD_BODY];
+      const raw = held?.raw ?? request.rawBody;
       if (!Buffer.isBuffer(raw)) {
         if (request.body === undefined || headerOf(request, 'content-length') === '0') this.refuse('a delivery', new BadRequestException('The body is empty'));
         const fix = isParsed(request.body) ? PARSED_WITHOUT_RAW_BODY_FIX : RAW_BODY_FIX;
@@ -110,7 +115,7 @@ export function createWebhookController(path: string, decorators: readonly Class
         this.refuse('a delivery', new PayloadTooLargeException(`The body exceeds bodyLimit (${this.config.bodyLimit} bytes)`));
       }
       if (this.config.verifySignature) this.checkSignature(request, raw);
-      const body = this.parsedBody(request, raw);
+      const body = held ? held.parsed : this.parsedBody(request, raw);
       const problem = envelopeProblem(body);
       if (problem) this.refuse('a delivery', new BadRequestException(`Not a webhook delivery: ${problem}`));
       const delivery = this.dispatcher.admit(body as WebhookEnvelope);
@@ -132,14 +137,24 @@ export function createWebhookController(path: string, decorators: readonly Class
       throw exception;
     }
 
-    /** The framework already parsed JSON bodies; parse the raw bytes only when it did not (an unusual parser setup). */
+    /**
+     * The framework already parsed JSON bodies; parse the raw bytes only when it did not (an unusual parser setup).
+     * `__proto__` and `constructor.prototype` keys are removed, the same on every adapter (see FastifyWebhookBody).
+     */
     private parsedBody(request: WebhookRequest, raw: Buffer): unknown {
-      if (isParsed(request.body)) return request.body;
-      try {
-        return JSON.parse(raw.toString('utf8'));
-      } catch (error) {
-        this.refuse('a delivery', new BadRequestException(`The body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`));
+      let body: unknown = request.body;
+      if (!isParsed(body)) {
+        try {
+          body = JSON.parse(raw.toString('utf8'));
+        } catch (error) {
+          this.refuse('a delivery', new BadRequestException(`The body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`));
+        }
       }
+      if (mayHoldPoisonedKeys(raw)) {
+        const removed = removePoisonedKeys(body);
+        if (removed > 0) this.logger.debug(`Removed ${removed} __proto__ / constructor.prototype keys from a delivery`);
+      }
+      return body;
     }
 
     private checkSignature(request: WebhookRequest, raw: Buffer): void {

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { RequestMethod, VERSION_NEUTRAL, type INestApplication } from '@nestjs/common';
 import { ApplicationConfig } from '@nestjs/core';
 import { MessengerDispatcher, type DispatchSummary } from '../dispatch/messenger-dispatcher.js';
-import { webhookTarget, type AppRouting, type WebhookRouteSpec, type WebhookVersion } from '../http/webhook-route.js';
+import { appRouting, webhookTarget, type AppRouting, type WebhookRouteSpec, type WebhookVersion } from '../http/webhook-route.js';
 import { MESSENGER_WEBHOOK_CONFIG, MESSENGER_WEBHOOK_PATH, MESSENGER_WEBHOOK_VERSION } from '../messenger-webhook.constants.js';
 import type { ResolvedMessengerWebhookConfig } from '../messenger-webhook.options.js';
 import { metaStringify } from './meta-json.js';
@@ -127,19 +127,11 @@ export class MessengerTestClient {
   }
 
   private appRouting(): AppRouting {
-    let config: ApplicationConfig;
     try {
-      config = this.app.get(ApplicationConfig, { strict: false });
+      return appRouting(this.app.get(ApplicationConfig, { strict: false }));
     } catch {
-      return { globalPrefix: '', isExcluded: () => false, versioning: undefined };
+      return appRouting(undefined);
     }
-    const exclusions = config.getGlobalPrefixOptions()?.exclude ?? [];
-    return {
-      globalPrefix: config.getGlobalPrefix() ?? '',
-      isExcluded: (path, method) =>
-        exclusions.some((rule) => (rule.requestMethod === RequestMethod.ALL || rule.requestMethod === method) && rule.pathRegex.test(path)),
-      versioning: config.getVersioning(),
-    };
   }
 
   private appSecret(): string | undefined {
