@@ -118,7 +118,7 @@ export class EventRunner {
       return false;
     }
     if (outcome.status === 'failed') {
-      this.reporter.report({ ...base, reason: 'error', error: outcome.error, filterError: outcome.filterError });
+      this.reporter.report({ ...base, reason: 'error', error: outcome.error, filterError: outcome.filterError, ...(outcome.stage && { stage: outcome.stage }) });
       return false;
     }
     if (outcome.status === 'skipped') this.logger.debug(`${handler.name} skipped a ${context.kind} event: a guard refused it`);

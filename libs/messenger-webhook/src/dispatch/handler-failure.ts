@@ -6,6 +6,8 @@ export interface HandlerFailure {
   readonly reason: 'error' | 'timeout';
   /** The error thrown (for a timeout, an Error describing it). */
   readonly error: unknown;
+  /** `'guard'` when a guard threw before the handler ran (a global HTTP guard that ignores `context.getType()`, typically). */
+  readonly stage?: 'guard';
   /** What the handler's exception filter threw while handling `error`, if it threw something else. */
   readonly filterError?: unknown;
   /** `Class.method` of the handler. */

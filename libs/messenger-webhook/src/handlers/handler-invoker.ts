@@ -14,7 +14,7 @@ export type InvocationOutcome =
   | { readonly status: 'done' }
   | { readonly status: 'skipped' }
   | { readonly status: 'filtered'; readonly error: unknown }
-  | { readonly status: 'failed'; readonly error: unknown; readonly filterError?: unknown };
+  | { readonly status: 'failed'; readonly error: unknown; readonly filterError?: unknown; readonly stage?: 'guard' };
 
 /** One handler call with every enhancer applied; never rejects. */
 export type Invoker = (event: object, context: MessengerContext) => Promise<InvocationOutcome>;
@@ -86,10 +86,15 @@ export class HandlerInvokerFactory {
     const { guardsConsumer } = this.parts;
     return async (event, context) => {
       const args = [event, context];
-      try {
-        if (guards.length > 0 && !(await guardsConsumer.tryActivate(guards, args, instance, callback, MESSENGER_CONTEXT_TYPE))) {
-          return SKIPPED;
+      if (guards.length > 0) {
+        try {
+          if (!(await guardsConsumer.tryActivate(guards, args, instance, callback, MESSENGER_CONTEXT_TYPE))) return SKIPPED;
+        } catch (error) {
+          // Told apart from the handler's own errors: a guard throwing on every event is usually a global HTTP guard.
+          return this.applyFilters(filters, error, args, instance, callback, 'guard');
         }
+      }
+      try {
         await call(event, context);
         return DONE;
       } catch (error) {
@@ -109,9 +114,10 @@ export class HandlerInvokerFactory {
     args: unknown[],
     instance: object,
     callback: Callback,
+    stage?: 'guard',
   ): Promise<InvocationOutcome> {
     const filter = filters.length > 0 ? selectExceptionFilterMetadata(filters, error) : undefined;
-    if (!filter) return { status: 'failed', error };
+    if (!filter) return stage ? { status: 'failed', error, stage } : { status: 'failed', error };
     const host = new ExecutionContextHost(args, instance.constructor as never, callback);
     host.setType(MESSENGER_CONTEXT_TYPE);
     try {
@@ -120,7 +126,8 @@ export class HandlerInvokerFactory {
     } catch (filterError) {
       // A filter that rethrows, or breaks (an HTTP-only global filter calling switchToHttp()), leaves the failure
       // unhandled; the handler's own error stays the one reported, since it is the one to fix.
-      return filterError === error ? { status: 'failed', error } : { status: 'failed', error, filterError };
+      const failed = filterError === error ? { status: 'failed' as const, error } : { status: 'failed' as const, error, filterError };
+      return stage ? { ...failed, stage } : failed;
     }
   }
 }
