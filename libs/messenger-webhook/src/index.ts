@@ -28,7 +28,7 @@ export type {
 } from './handlers/route-filter.js';
 export type { Captures, StringMatcher } from './handlers/string-matcher.js';
 export { MessengerExecutionContext } from './handlers/execution-context.js';
-export { MessengerDispatcher, type DispatchSummary } from './dispatch/messenger-dispatcher.js';
+export { MessengerDispatcher, type AdmittedDelivery, type DeliveryRefusal, type DispatchSummary } from './dispatch/messenger-dispatcher.js';
 export type { WebhookEnvelope } from './delivery/envelope.js';
 export type { HandlerFailure } from './dispatch/handler-failure.js';
 export { InMemoryDedupeStore, type DedupeStore } from './dispatch/dedupe-store.js';
