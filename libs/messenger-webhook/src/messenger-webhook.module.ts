@@ -5,6 +5,7 @@ import { MessengerDispatcher } from './dispatch/messenger-dispatcher.js';
 import { MESSENGER_WEBHOOK_CONFIG } from './messenger-webhook.constants.js';
 import { ConfigurableMessengerWebhookModule, MESSENGER_WEBHOOK_OPTIONS } from './messenger-webhook.module-definition.js';
 import { resolveOptions, type MessengerWebhookOptions } from './messenger-webhook.options.js';
+import { QUEUE_PROVIDERS } from './queue/queue.providers.js';
 
 /**
  * Receives Meta Messenger and Instagram webhooks: `MessengerWebhookModule.forRoot({ verifyToken, appSecret })`
@@ -20,7 +21,8 @@ import { resolveOptions, type MessengerWebhookOptions } from './messenger-webhoo
     },
     MessengerHandlerRegistry,
     MessengerDispatcher,
+    ...QUEUE_PROVIDERS,
   ],
-  exports: [MessengerDispatcher],
+  exports: [MessengerDispatcher, ...QUEUE_PROVIDERS],
 })
 export class MessengerWebhookModule extends ConfigurableMessengerWebhookModule {}

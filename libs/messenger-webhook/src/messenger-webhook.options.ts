@@ -1,6 +1,7 @@
 import type { DedupeStore } from './dispatch/dedupe-store.js';
 import { InMemoryDedupeStore } from './dispatch/dedupe-store.js';
 import type { HandlerFailure } from './dispatch/handler-failure.js';
+import { resolveQueueOptions, type MessengerQueueOptions, type ResolvedQueueOptions } from './queue/queue-options.js';
 
 /** How the `POST` answers relative to the handlers: after they settle, or at once. */
 export type DispatchMode = 'await' | 'background';
@@ -31,6 +32,8 @@ export interface MessengerWebhookOptions {
   dedupe?: false | DedupeOptions;
   /** Called with every handler failure no exception filter handled (after it was logged), e.g. to report it. */
   onHandlerError?: (failure: HandlerFailure) => void;
+  /** Queue mode: events go through Redis (BullMQ) to workers; durable, ordered and deduplicated across instances. */
+  queue?: MessengerQueueOptions;
 }
 
 /** Settings of redelivery detection. */
@@ -65,6 +68,7 @@ export interface ResolvedMessengerWebhookConfig {
   readonly shutdownTimeout: number;
   readonly dedupe: { readonly ttl: number; readonly store: DedupeStore } | null;
   readonly onHandlerError?: (failure: HandlerFailure) => void;
+  readonly queue: ResolvedQueueOptions | null;
 }
 
 const PREFIX = 'MessengerWebhookModule:';
@@ -85,6 +89,7 @@ export function resolveOptions(options: MessengerWebhookOptions | undefined): Re
     throw new Error(`${PREFIX} dispatch must be 'await' or 'background'`);
   }
   const dedupe = options.dedupe === false ? null : options.dedupe ?? {};
+  const concurrency = positive('concurrency', options.concurrency, 16);
   return {
     verifyToken: options.verifyToken,
     appSecrets,
@@ -93,7 +98,7 @@ export function resolveOptions(options: MessengerWebhookOptions | undefined): Re
     validateEvents: options.validateEvents ?? true,
     bodyLimit: positive('bodyLimit', options.bodyLimit, 1024 * 1024),
     dispatch,
-    concurrency: positive('concurrency', options.concurrency, 16),
+    concurrency,
     handlerTimeout: nonNegative('handlerTimeout', options.handlerTimeout, 10_000),
     shutdownTimeout: nonNegative('shutdownTimeout', options.shutdownTimeout, 10_000),
     dedupe: dedupe && {
@@ -101,6 +106,7 @@ export function resolveOptions(options: MessengerWebhookOptions | undefined): Re
       store: dedupe.store ?? new InMemoryDedupeStore(positive('dedupe.maxEntries', dedupe.maxEntries, 50_000)),
     },
     onHandlerError: options.onHandlerError,
+    queue: options.queue === undefined ? null : resolveQueueOptions(options.queue, concurrency),
   };
 }
 

@@ -1,5 +1,6 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { JsonObject } from '../delivery/json.js';
+import type { MessengerContext } from '../events/messenger-context.js';
 import { conversationOf, type PreparedEvent } from './prepared-event.js';
 
 /**
@@ -7,7 +8,7 @@ import { conversationOf, type PreparedEvent } from './prepared-event.js';
  * anything else by everything it carries, so a reaction and its unreact, or two mid-less postbacks, never collide.
  * Pure; throws on a raw event too deeply nested to serialise.
  */
-export function dedupeKey({ definition, raw, meta }: PreparedEvent): string {
+export function dedupeKey({ definition, raw, meta }: Pick<PreparedEvent, 'definition' | 'raw'> & { meta: Pick<PreparedEvent['meta'], 'object' | 'pageId' | 'standby'> }): string {
   const prefix = `${meta.object}|${meta.pageId}|${definition.kind}|${meta.standby ? 's' : 'm'}`;
   if (definition.kind === 'message' || definition.kind === 'echo') {
     const message = raw.message as JsonObject;
@@ -15,4 +16,18 @@ export function dedupeKey({ definition, raw, meta }: PreparedEvent): string {
   }
   const digest = createHash('sha256').update(JSON.stringify(raw)).digest('base64');
   return `${prefix}|${conversationOf(definition, raw)}|${String(raw.timestamp)}|${digest}`;
+}
+
+/**
+ * The event's stable id ({@link MessengerContext.eventId}): a short digest of its {@link dedupeKey}, so a redelivery gets
+ * the same id on any instance. An event too deeply nested to serialise gets a random id (it then cannot be deduplicated).
+ */
+export function eventIdOf(event: Parameters<typeof dedupeKey>[0]): string {
+  let key: string;
+  try {
+    key = dedupeKey(event);
+  } catch {
+    key = randomUUID();
+  }
+  return createHash('sha256').update(key).digest('base64url').slice(0, 22);
 }

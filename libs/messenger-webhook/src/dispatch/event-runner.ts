@@ -67,7 +67,7 @@ export class EventRunner {
         }
       } catch (error) {
         failures++;
-        this.reporter.report({ reason: 'error', error, handler: route.handler.name, kind: definition.kind, mid, pageId: meta.pageId, event });
+        this.reporter.report({ reason: 'error', error, handler: route.handler.name, kind: definition.kind, mid, pageId: meta.pageId, eventId: meta.eventId, event });
         continue;
       }
       if (!captures) continue;
@@ -81,7 +81,7 @@ export class EventRunner {
   /** One handler call; resolves `false` when it failed or timed out. */
   private async call(handler: RegisteredHandler, event: MessengerEvent, context: MessengerContext, mid: string | undefined): Promise<boolean> {
     const invocation = handler.invoke(event, context);
-    const base = { handler: handler.name, kind: context.kind, mid, pageId: context.pageId, event };
+    const base = { handler: handler.name, kind: context.kind, mid, pageId: context.pageId, eventId: context.eventId, event };
     const outcome = this.watchdog ? await this.watchdog.watch(invocation) : await invocation;
     if (outcome === TIMED_OUT) {
       const error = new Error(`${handler.name} did not settle within handlerTimeout (${this.settings.handlerTimeout} ms)`);

@@ -5,6 +5,7 @@ import { MessengerHandlerRegistry } from '../handlers/handler-registry.js';
 import { MESSENGER_WEBHOOK_CONFIG } from '../messenger-webhook.constants.js';
 import type { ResolvedMessengerWebhookConfig } from '../messenger-webhook.options.js';
 import { ConversationScheduler } from './conversation-scheduler.js';
+import type { DeliveryTransport } from './delivery-transport.js';
 import { EventRunner, type EventResult } from './event-runner.js';
 import { FailureReporter } from './failure-reporter.js';
 import type { HandlerFailure } from './handler-failure.js';
@@ -39,8 +40,11 @@ export class MessengerDispatcher implements OnModuleDestroy {
   private readonly reporter: FailureReporter;
   private readonly scheduler: ConversationScheduler;
   private readonly redeliveries: RedeliveryFilter | null;
-  private readonly runner: EventRunner;
+  private transport: DeliveryTransport | null = null;
   private closing = false;
+
+  /** The invoking stage, shared with the queue worker so handlers run the same way in both transports (internal). */
+  readonly runner: EventRunner;
 
   /** Every handler failure no exception filter handled, as it happens (send them to your error tracker). */
   readonly failures$: Observable<HandlerFailure>;
@@ -57,12 +61,25 @@ export class MessengerDispatcher implements OnModuleDestroy {
     this.runner = new EventRunner(registry, this.reporter, watchdog, config, this.logger);
   }
 
+  /** Sends deliveries to `transport` instead of the in-process scheduler (queue mode; set once at module init, internal). */
+  useTransport(transport: DeliveryTransport): void {
+    this.transport = transport;
+  }
+
+  /** True when deliveries go to another transport (queue mode): `dispatch` then resolves once they are accepted, and may reject. */
+  get hasTransport(): boolean {
+    return this.transport !== null;
+  }
+
   /** True once the app is shutting down: new deliveries should be refused so Meta redelivers them later. */
   get isClosing(): boolean {
     return this.closing;
   }
 
-  /** Dispatches every event of a delivery; resolves once each handler call settled (or timed out). Never rejects. */
+  /**
+   * Dispatches every event of a delivery; resolves once each handler call settled (or timed out). Never rejects.
+   * In queue mode it resolves once every event is in Redis, and rejects with `DeliveryRefusedError` when Redis cannot take them.
+   */
   async dispatch(envelope: WebhookEnvelope): Promise<DispatchSummary> {
     const summary: DispatchSummary = { events: 0, dispatched: 0, invalid: 0, duplicates: 0, handlerCalls: 0, failures: 0 };
     const delivery = prepareDelivery(envelope);
@@ -73,6 +90,7 @@ export class MessengerDispatcher implements OnModuleDestroy {
     for (const problem of delivery.problems) this.logger.warn(`Skipped ${problem}`);
     summary.events = delivery.events.length;
     summary.invalid = delivery.problems.length;
+    if (this.transport) return this.transport.deliver(delivery, summary);
     const results = await Promise.all(delivery.events.map((prepared) => this.scheduler.schedule(prepared.conversationKey, () => this.process(prepared))));
     for (const result of results) {
       if (result.outcome === 'handled') summary.dispatched++;

@@ -4,6 +4,7 @@ import { classify, type AnyEventKind } from '../events/classify.js';
 import { payloadOf } from '../events/event-kinds.js';
 import type { MessengerContext } from '../events/messenger-context.js';
 import { senderOf } from '../handlers/params.factory.js';
+import { eventIdOf } from './dedupe-key.js';
 
 /** Where an event came from and what it is, before it is turned into its class: plain data, so it can be queued. */
 export type EventMeta = Omit<MessengerContext, 'params'>;
@@ -44,15 +45,17 @@ export function prepareDelivery(envelope: WebhookEnvelope): PreparedDelivery {
 /** Classifies one raw event and works out its conversation. Pure. */
 export function prepareEvent(slot: RawEventSlot, platform: MessengerContext['platform'], object: string): PreparedEvent {
   const definition = classify(slot.raw, slot.source === 'changes' ? 'changes' : 'messaging');
+  const standby = slot.source === 'standby';
   const meta: EventMeta = {
     platform,
     object,
     pageId: slot.pageId,
     time: slot.time,
-    standby: slot.source === 'standby',
+    standby,
     source: slot.source,
     kind: definition.kind,
     field: definition.field,
+    eventId: eventIdOf({ definition, raw: slot.raw, meta: { object, pageId: slot.pageId, standby } }),
   };
   return { definition, raw: slot.raw, meta, slot, conversationKey: `${object}|${slot.pageId}|${conversationOf(definition, slot.raw)}` };
 }
