@@ -19,15 +19,16 @@ export function dedupeKey({ definition, raw, meta }: Pick<PreparedEvent, 'defini
 }
 
 /**
- * The event's stable id ({@link MessengerContext.eventId}): a short digest of its {@link dedupeKey}, so a redelivery gets
- * the same id on any instance. An event too deeply nested to serialise gets a random id (it then cannot be deduplicated).
+ * The event's {@link dedupeKey} (`null` when it is too deeply nested to serialise) and its stable id
+ * ({@link MessengerContext.eventId}): a short digest of the key, so a redelivery gets the same id on any instance. An
+ * event without a key gets a random id (it cannot be deduplicated either).
  */
-export function eventIdOf(event: Parameters<typeof dedupeKey>[0]): string {
-  let key: string;
+export function eventKeys(event: Parameters<typeof dedupeKey>[0]): { dedupeKey: string | null; eventId: string } {
+  let key: string | null;
   try {
     key = dedupeKey(event);
   } catch {
-    key = randomUUID();
+    key = null;
   }
-  return createHash('sha256').update(key).digest('base64url').slice(0, 22);
+  return { dedupeKey: key, eventId: createHash('sha256').update(key ?? randomUUID()).digest('base64url').slice(0, 22) };
 }

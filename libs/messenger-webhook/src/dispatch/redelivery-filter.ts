@@ -15,8 +15,9 @@ export class RedeliveryFilter {
   async isRedelivery(prepared: PreparedEvent): Promise<boolean> {
     let seen: boolean;
     try {
-      // The event id is the digest of dedupeKey(), already computed when the delivery was read.
-      const answer = this.store.checkAndSet(prepared.meta.eventId, this.ttl);
+      if (prepared.dedupeKey === null) throw new Error('the event is too deeply nested to compute its key');
+      // Computed once when the delivery was read (the event id is its digest).
+      const answer = this.store.checkAndSet(prepared.dedupeKey, this.ttl);
       seen = typeof answer === 'boolean' ? answer : await answer;
     } catch (error) {
       // Handling an event twice beats losing it.
