@@ -36,18 +36,27 @@ export function describeConnection(connection: MessengerQueueOptions['connection
   return options.path ?? `${options.host ?? 'localhost'}:${options.port ?? 6379}${options.db ? `/${options.db}` : ''}`;
 }
 
-/** Resolves once `client` is ready, or rejects after `timeoutMs` (the client keeps trying to connect meanwhile). */
+/** Resolves once `client` is ready; rejects after `timeoutMs`, or when the client gives up (the message names the last error). */
 export function whenReady(client: RedisClient, timeoutMs: number): Promise<void> {
   if (client.status === 'ready') return Promise.resolve();
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      client.off('ready', onReady);
-      reject(new Error(`Redis not ready after ${timeoutMs} ms (status ${client.status})`));
-    }, timeoutMs);
-    const onReady = () => {
+    let lastError = '';
+    const done = (error?: Error) => {
       clearTimeout(timer);
-      resolve();
+      client.off('ready', onReady);
+      client.off('end', onEnd);
+      client.off('error', onError);
+      if (error) reject(error);
+      else resolve();
     };
+    const onReady = () => done();
+    const onEnd = () => done(new Error(`Redis connection closed${lastError ? ` (${lastError})` : ''}`));
+    const onError = (error: Error) => {
+      lastError = error.message;
+    };
+    const timer = setTimeout(() => done(new Error(`Redis not ready after ${timeoutMs} ms (status ${client.status}${lastError ? `, ${lastError}` : ''})`)), timeoutMs);
     client.once('ready', onReady);
+    client.once('end', onEnd);
+    client.on('error', onError);
   });
 }
