@@ -12,7 +12,12 @@ import { ShopBot } from './shop.bot.js';
     MessengerWebhookModule.forRootAsync({
       imports: [BotConfigModule],
       inject: [BotConfig],
-      useFactory: (config: BotConfig) => ({ verifyToken: config.verifyToken, appSecret: config.appSecret }),
+      useFactory: (config: BotConfig) => ({
+        verifyToken: config.verifyToken,
+        appSecret: config.appSecret,
+        // QUEUE=redis://localhost:6379 runs the handlers on queue workers (QUEUE_ROLE=edge|worker|both).
+        queue: config.queue ? { connection: config.queue, role: config.queueRole } : undefined,
+      }),
     }),
   ],
   providers: [SendApiService, ShopBot],

@@ -20,6 +20,10 @@ export class BotConfig {
   readonly adapter: 'express' | 'fastify';
   /** Page access token for the Send API (`PAGE_ACCESS_TOKEN`); without it, replies are only logged. */
   readonly pageAccessToken?: string;
+  /** Queue mode's Redis (`QUEUE=redis://localhost:6379`); unset: events are handled in-process. */
+  readonly queue?: string;
+  /** Which part this process plays in queue mode (`QUEUE_ROLE`: `edge`, `worker` or `both`, the default). */
+  readonly queueRole: 'edge' | 'worker' | 'both';
 
   constructor(env: NodeJS.ProcessEnv = process.env) {
     this.verifyToken = env.VERIFY_TOKEN || DEV_DEFAULTS.verifyToken;
@@ -27,6 +31,8 @@ export class BotConfig {
     this.port = Number(env.PORT) || DEV_DEFAULTS.port;
     this.adapter = env.HTTP_ADAPTER === 'fastify' ? 'fastify' : 'express';
     this.pageAccessToken = env.PAGE_ACCESS_TOKEN || undefined;
+    this.queue = env.QUEUE || undefined;
+    this.queueRole = env.QUEUE_ROLE === 'edge' || env.QUEUE_ROLE === 'worker' ? env.QUEUE_ROLE : 'both';
   }
 
   /** Says where each setting came from; a secret from the environment is never printed, only the public dev default. */
@@ -36,5 +42,6 @@ export class BotConfig {
     );
     logger.log(process.env.APP_SECRET ? 'APP_SECRET: from the environment' : `APP_SECRET not set: using the dev default "${DEV_DEFAULTS.appSecret}"`);
     logger.log(this.pageAccessToken ? 'PAGE_ACCESS_TOKEN set: replies go to the Send API' : 'PAGE_ACCESS_TOKEN not set: replies are logged, not sent');
+    logger.log(this.queue ? `QUEUE set: queue mode, role ${this.queueRole}` : 'QUEUE not set: events are handled in this process');
   }
 }

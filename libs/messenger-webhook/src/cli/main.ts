@@ -1,5 +1,5 @@
 import { UsageError } from './args.js';
-import { DEAD_LETTERS_HELP, deadLettersCommand } from './commands/dead-letters.js';
+import { DEAD_LETTERS_HELP } from './commands/dead-letters-help.js';
 import { SEND_HELP, sendCommand } from './commands/send.js';
 import { TOUR_HELP, tourCommand } from './commands/tour.js';
 import { VERIFY_HELP, verifyCommand } from './commands/verify.js';
@@ -24,7 +24,8 @@ const COMMANDS: Record<string, { run: (argv: readonly string[], io: CliIo) => Pr
   send: { run: sendCommand, help: SEND_HELP },
   verify: { run: verifyCommand, help: VERIFY_HELP },
   tour: { run: tourCommand, help: TOUR_HELP },
-  'dead-letters': { run: deadLettersCommand, help: DEAD_LETTERS_HELP },
+  // Imported on use: it loads the queue code (and bullmq, ioredis), which the other commands never need.
+  'dead-letters': { run: async (argv, io) => (await import('./commands/dead-letters.js')).deadLettersCommand(argv, io), help: DEAD_LETTERS_HELP },
 };
 
 /** Runs the CLI with `argv` (the arguments after the program name) and resolves to the exit code; never rejects. */

@@ -1,4 +1,7 @@
+// Loaded only for this command: the queue code reads event classes, whose decorators need the metadata polyfill.
+import 'reflect-metadata';
 import { UsageError, parseCommand, required } from '../args.js';
+import { DEAD_LETTERS_HELP } from './dead-letters-help.js';
 import type { CliIo } from '../io.js';
 import type { DeadLetter } from '../../queue/dead-letter.js';
 import { openQueueAdmin } from '../../queue/queue-admin.js';
@@ -11,23 +14,6 @@ const OPTIONS = {
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
-
-/** Help of `messenger-webhook dead-letters`. */
-export const DEAD_LETTERS_HELP = `Usage: messenger-webhook dead-letters <list | show ID | replay ID | drop ID> --redis URL [options]
-
-Reads and acts on the dead letters of queue mode: events whose handlers still failed after every attempt.
-  list        newest first: id, when, type, page, attempts, conversation state, last error
-  show ID     one dead letter with the event as Meta sent it
-  replay ID   put it back at the head of its conversation with fresh attempts (after fixing the handler)
-  drop ID     delete it (a conversation it blocked goes on)
-
-Options:
-  --redis URL      the queue's Redis, redis://[:password@]host:port[/db] (or MESSENGER_REDIS_URL)
-  --prefix PREFIX  queue.prefix of the app (default mw)
-  --name NAME      queue.name of the app (default messenger)
-  --limit N        how many to list (default 50)
-  --json           print JSON instead of text
-  -h, --help       show this help`;
 
 /** Runs `messenger-webhook dead-letters ...`; resolves to the exit code. */
 export async function deadLettersCommand(argv: readonly string[], io: CliIo): Promise<number> {
