@@ -44,7 +44,7 @@ const seen = {
   global: [] as string[],
   filtered: [] as Array<{ type: string; message: string }>,
   calls: [] as Array<{ handler: string; args: unknown[]; instanceOf?: boolean }>,
-  scoped: [] as Array<{ request: unknown; instance: object }>,
+  scoped: [] as Array<{ request: { event: unknown; context: MessengerContext }; instance: object }>,
   failures: [] as HandlerFailure[],
   hook: [] as HandlerFailure[],
 };
@@ -162,7 +162,7 @@ describe('queue mode: guards, interceptors, pipes, filters, scopes and failures 
     expect(seen.hook).toEqual(seen.failures);
     const [first, second] = seen.scoped;
     expect(first!.instance).not.toBe(second!.instance);
-    expect((first!.request.context as MessengerContext).kind).toBe('postback');
+    expect(first!.request.context.kind).toBe('postback');
     expect(first!.request.event).toBeInstanceOf(PostbackEvent);
   });
 });

@@ -27,7 +27,7 @@ class RecordingBot {
 
   @OnMessage()
   async onMessage(event: MessageEvent, ctx: MessengerContext) {
-    const sender = event.sender.id;
+    const sender = event.sender?.id ?? 'nobody';
     if ((running.get(sender) ?? 0) > 0) overlaps.push(`${sender}: ${event.message.text} started while another event of it ran`);
     running.set(sender, (running.get(sender) ?? 0) + 1);
     maxInFlight = Math.max(maxInFlight, ++inFlight);

@@ -33,6 +33,7 @@ interface WebhookRequest {
   rawBody?: Buffer;
 }
 
+const SHUTTING_DOWN = 'Shutting down: deliver again later';
 const RAW_BODY_FIX = 'the raw request body is not available: create the app with NestFactory.create(AppModule, { rawBody: true })';
 
 /**
@@ -67,7 +68,7 @@ export function createWebhookController(path: string, decorators: readonly Class
     @HttpCode(HttpStatus.OK)
     @Header('Content-Type', 'text/plain; charset=utf-8')
     async receive(@Req() request: WebhookRequest): Promise<string> {
-      if (this.dispatcher.isClosing) throw new ServiceUnavailableException('Shutting down: deliver again later');
+      if (this.dispatcher.isClosing) throw new ServiceUnavailableException(SHUTTING_DOWN);
       const contentType = headerOf(request, 'content-type') ?? '';
       if (!/^application\/([\w.+-]+\+)?json\b/i.test(contentType)) {
         throw new UnsupportedMediaTypeException('Content-Type must be application/json');
@@ -84,17 +85,22 @@ export function createWebhookController(path: string, decorators: readonly Class
       const body = parsedBody(request, raw);
       const problem = envelopeProblem(body);
       if (problem) throw new BadRequestException(`Not a webhook delivery: ${problem}`);
-      const delivery = this.dispatcher.dispatch(body as WebhookEnvelope);
+      const delivery = this.dispatcher.admit(body as WebhookEnvelope);
+      if (delivery === 'closing') throw new ServiceUnavailableException(SHUTTING_DOWN);
+      if (delivery === 'full') {
+        throw new ServiceUnavailableException(`Too many events waiting to be handled (maxPendingEvents (${this.config.maxPendingEvents}) reached): deliver again later`);
+      }
       // Queue mode answers once the events are in Redis, whatever `dispatch` says: that is what the 200 promises.
       if (this.config.dispatch === 'await' || this.dispatcher.hasTransport) {
         try {
-          await delivery;
+          await delivery.summary;
         } catch (error) {
           // Meta retries a 503, so a refused delivery is not lost; the transport has logged why.
           if (error instanceof DeliveryRefusedError) throw new ServiceUnavailableException(error.message);
           throw error;
         }
       }
+      delivery.acknowledge();
       return 'EVENT_RECEIVED';
     }
 

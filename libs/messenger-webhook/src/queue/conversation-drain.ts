@@ -99,8 +99,11 @@ export class ConversationDrain {
     }
     this.lastErrors.set(eventId, '');
     try {
-      const result = await this.runner.run(decoded.prepared);
-      return result.failures > 0 ? this.lastErrors.get(eventId) || `${result.failures} handler call(s) failed` : null;
+      const run = await this.runner.run(decoded.prepared);
+      // As in-process, a timed-out handler keeps its conversation's turn until its body settles.
+      await run.settled;
+      const { failures } = run.result;
+      return failures > 0 ? this.lastErrors.get(eventId) || `${failures} handler call(s) failed` : null;
     } finally {
       this.lastErrors.delete(eventId);
     }
