@@ -46,6 +46,10 @@ export class ConversationDrain {
   /** After the events being handled now, drains hand their conversation back to the queue instead of taking more. */
   close(): void {
     this.closing = true;
+  }
+
+  /** Stops listening to failures, once the worker has stopped (failures of the last events still reach their dead letters). */
+  dispose(): void {
     this.subscription.unsubscribe();
   }
 

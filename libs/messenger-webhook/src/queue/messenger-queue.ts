@@ -136,6 +136,7 @@ export class MessengerQueue implements OnModuleInit, OnApplicationBootstrap, OnM
       this.logger.warn(`Queue: handlers still running after shutdownTimeout (${this.config.shutdownTimeout} ms); their events will run again on another worker`);
       await this.worker.close(true);
     }
+    this.drain?.dispose();
   }
 
   /** Closes the queue and the Redis clients once the HTTP server stopped taking deliveries. */
