@@ -1,8 +1,8 @@
 import { Inject, Injectable, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MessengerQueueMetrics, OnMessage, type MessageEvent } from 'nestjs-messenger-webhook';
-import { delivery } from '../support/app.js';
+import { MessengerQueueMetrics, MessengerWebhookModule, OnMessage, type MessageEvent } from 'nestjs-messenger-webhook';
+import { APP_SECRET, delivery, startServer, VERIFY_TOKEN } from '../support/app.js';
 import { deferred } from '../support/deferred.js';
 import { message } from '../support/events.js';
 import { LogCapture } from '../support/log-capture.js';
@@ -51,6 +51,25 @@ describe('queue mode: availability and roles', () => {
     } finally {
       await edge.close();
       await worker.close();
+    }
+  });
+
+  it('is configured from forRootAsync as well', async () => {
+    const name = uniqueQueueName('async');
+    const server = await startServer('express', {
+      imports: [
+        MessengerWebhookModule.forRootAsync({
+          useFactory: async () => ({ verifyToken: VERIFY_TOKEN, appSecret: APP_SECRET, queue: { connection: redis.url, name } }),
+        }),
+      ],
+      providers: [Bot, { provide: 'INSTANCE', useValue: 'async' }],
+    });
+    try {
+      expect((await server.post(delivery([message({ sender: 'ASYNC', text: 'from async options' })]))).status).toBe(200);
+      await eventually(() => handled.some((entry) => entry.text === 'from async options'), () => JSON.stringify(handled));
+      expect((await server.app.get(MessengerQueueMetrics).snapshot()).depth).toBe(0);
+    } finally {
+      await server.close();
     }
   });
 
