@@ -26,7 +26,7 @@ function freePort() {
   });
 }
 
-async function startRedis() {
+export async function startRedis() {
   const port = await freePort();
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning'], { stdio: 'ignore' });
   const deadline = Date.now() + 10_000;
@@ -44,7 +44,7 @@ async function startRedis() {
   return { url: `redis://127.0.0.1:${port}`, pid: child.pid, stop: () => new Promise((resolve) => (child.once('exit', resolve), child.kill('SIGTERM'))) };
 }
 
-function startProcess(distDir, role, adapter, redisUrl, queueName) {
+export function startProcess(distDir, role, adapter, redisUrl, queueName) {
   const child = fork(join(distDir, 'queue-server.js'), [role, adapter, redisUrl, queueName], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
   const logged = [];
   const keep = (chunk) => logged.push(...String(chunk).split('\n').filter(Boolean));
@@ -100,7 +100,7 @@ function deliveryFor(sequence, count) {
 // Across runs too: a warm-up body sent again by the measured run would be dropped as a redelivery.
 let sequence = 0;
 
-function blast(url, { eventsPerDelivery, rate, seconds, amount, connections }) {
+export function blast(url, { eventsPerDelivery, rate, seconds, amount, connections }) {
   const first = sequence;
   const times = [];
   const instance = autocannon({
@@ -141,7 +141,7 @@ function procCpuSeconds(pid) {
 
 const cpuSecondsOf = (stats) => (stats.cpu.user + stats.cpu.system) / 1e6;
 
-async function waitForCalls(processes, expected, timeoutMs) {
+export async function waitForCalls(processes, expected, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const calls = (await Promise.all(processes.map((p) => p.stats()))).reduce((sum, stats) => sum + stats.handlerCalls, 0);
