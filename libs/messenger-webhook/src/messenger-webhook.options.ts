@@ -1,12 +1,13 @@
 import type { DedupeStore } from './dispatch/dedupe-store.js';
 import { InMemoryDedupeStore } from './dispatch/dedupe-store.js';
 import type { HandlerFailure } from './dispatch/handler-failure.js';
+import { resolveClientOptions, type MessengerClientOptions, type ResolvedClientConfig } from './client/client-options.js';
 
 /** How the `POST` answers relative to the handlers: after they settle, or at once. */
 export type DispatchMode = 'await' | 'background';
 
-/** Options of {@link MessengerWebhookModule.forRoot} and of the factory of `forRootAsync`. */
-export interface MessengerWebhookOptions {
+/** Options of {@link MessengerWebhookModule.forRoot} and of the factory of `forRootAsync` (the Send API client's included). */
+export interface MessengerWebhookOptions extends MessengerClientOptions {
   /** The Verify Token you typed in the app dashboard's webhook settings; the GET handshake must present it. */
   verifyToken: string;
   /** The App Secret that signs every delivery; an array accepts any of several while a secret is rotated. */
@@ -65,6 +66,7 @@ export interface ResolvedMessengerWebhookConfig {
   readonly shutdownTimeout: number;
   readonly dedupe: { readonly ttl: number; readonly store: DedupeStore } | null;
   readonly onHandlerError?: (failure: HandlerFailure) => void;
+  readonly client: ResolvedClientConfig;
 }
 
 const PREFIX = 'MessengerWebhookModule:';
@@ -101,6 +103,7 @@ export function resolveOptions(options: MessengerWebhookOptions | undefined): Re
       store: dedupe.store ?? new InMemoryDedupeStore(positive('dedupe.maxEntries', dedupe.maxEntries, 50_000)),
     },
     onHandlerError: options.onHandlerError,
+    client: resolveClientOptions(options, appSecrets[0]),
   };
 }
 

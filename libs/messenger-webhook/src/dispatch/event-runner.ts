@@ -1,4 +1,5 @@
 import type { Logger } from '@nestjs/common';
+import { replyWithReturnValue, repliesUnavailable, type HandlerReplies } from '../client/handler-replies.js';
 import { slotPath } from '../delivery/envelope.js';
 import type { MessengerContext } from '../events/messenger-context.js';
 import type { MessengerEvent } from '../events/messenger-event.js';
@@ -41,6 +42,8 @@ export class EventRunner {
     private readonly watchdog: HandlerWatchdog | null,
     private readonly settings: EventRunnerSettings,
     private readonly logger: Logger,
+    /** Gives handlers `ctx.reply` and sends what they return; without it, replying fails with a clear error. */
+    private readonly replies: HandlerReplies | null = null,
   ) {}
 
   /** Turns the raw event into its class and calls its handlers; resolves once each call settled or timed out. Never rejects. */
@@ -54,7 +57,9 @@ export class EventRunner {
     const event = result.event as MessengerEvent;
     const routes = this.registry.routesFor(definition.kind, meta.standby);
     if (routes.length === 0) return { outcome: 'handled', handlerCalls: 0, failures: 0 };
-    const context: MessengerContext = { ...meta, params: NO_PARAMS };
+    // Built from plain data (meta and raw), so an event rebuilt on a queue worker replies the same way.
+    const reply = this.replies ? this.replies.replyFor({ kind: meta.kind, pageId: meta.pageId, platform: meta.platform, raw }) : repliesUnavailable;
+    const context: MessengerContext = { ...meta, params: NO_PARAMS, reply };
     const mid = midOf(definition, raw);
     const calls: Promise<boolean>[] = [];
     let failures = 0;
@@ -80,7 +85,8 @@ export class EventRunner {
 
   /** One handler call; resolves `false` when it failed or timed out. */
   private async call(handler: RegisteredHandler, event: MessengerEvent, context: MessengerContext, mid: string | undefined): Promise<boolean> {
-    const invocation = handler.invoke(event, context);
+    // A returned string or message is sent as a reply; a failed reply fails the call.
+    const invocation = handler.invoke(event, context).then((outcome) => replyWithReturnValue(outcome, context));
     const base = { handler: handler.name, kind: context.kind, mid, pageId: context.pageId, event };
     const outcome = this.watchdog ? await this.watchdog.watch(invocation) : await invocation;
     if (outcome === TIMED_OUT) {
