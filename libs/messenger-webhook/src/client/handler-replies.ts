@@ -19,12 +19,11 @@ export interface ReplyOptions extends Omit<SendOptions, 'pageId' | 'platform'> {
 /** `ctx.reply`: sends to the event's person from the event's page; queued in order behind earlier sends to them. */
 export type ReplyFunction = (message: string | OutgoingMessage, options?: ReplyOptions) => Promise<SendResult>;
 
-/** The facts of an event a reply needs; plain data, so an event rebuilt on a queue worker replies the same way. */
+/** The facts of an event a reply needs (its `EventMeta` has them): plain data, so an event rebuilt on a queue worker replies the same way. */
 export interface ReplyTarget {
   readonly kind: EventKind;
   readonly pageId: string;
   readonly platform: MessengerPlatform;
-  readonly raw: JsonObject;
 }
 
 /** Event kinds a handler's return value never answers: receipts and our own echoes (answering them loops), and events no person sent. */
@@ -36,10 +35,10 @@ const logger = new Logger('MessengerClient');
 export class HandlerReplies {
   constructor(private readonly client: MessengerClient) {}
 
-  /** The `reply` of one event's context. */
-  replyFor(target: ReplyTarget): ReplyFunction {
+  /** The `reply` of one event's context; `raw` is the event as Meta sent it. */
+  replyFor(target: ReplyTarget, raw: JsonObject): ReplyFunction {
     return (message, options = {}) => {
-      const person = personOf(target.kind, target.raw);
+      const person = personOf(target.kind, raw);
       if (!person) return observed(Promise.reject(new MessengerClientError(`ctx.reply: a ${target.kind} event has no person to reply to`)), reportUnawaited);
       const send = { ...options, pageId: target.pageId, platform: target.platform };
       return typeof message === 'string' && options.quickReplies ? this.client.sendText(person, message, send) : this.client.send(person, message, send);
