@@ -20,6 +20,14 @@ export interface EventResult {
   readonly failures: number;
 }
 
+/** An event's outcome, known once each handler call settled or timed out, and when those calls really ended. */
+export interface EventRun {
+  /** What became of the event. */
+  readonly result: EventResult;
+  /** Resolves once every handler call of the event settled, timed-out ones included. Never rejects. */
+  readonly settled: Promise<void>;
+}
+
 /** The settings the runner reads. */
 export interface EventRunnerSettings {
   /** Validate events against their classes. */
@@ -29,6 +37,8 @@ export interface EventRunnerSettings {
 }
 
 const NO_PARAMS: Readonly<Record<string, string>> = Object.freeze({});
+const SETTLED: Promise<void> = Promise.resolve();
+const ignore = (): void => undefined;
 
 /**
  * The invoking stage: builds the event instance, runs the filters of every handler that asked for its type, and calls
@@ -46,8 +56,18 @@ export class EventRunner {
     private readonly replies: HandlerReplies | null = null,
   ) {}
 
-  /** Turns the raw event into its class and calls its handlers; resolves once each call settled or timed out. Never rejects. */
-  async run(prepared: PreparedEvent): Promise<EventResult> {
+  /**
+   * Turns the raw event into its class and calls its handlers; resolves once each call settled or timed out, with
+   * a promise of when the timed-out ones really end (whoever schedules events holds their turn until then). Never rejects.
+   */
+  async run(prepared: PreparedEvent): Promise<EventRun> {
+    const stillRunning: Promise<unknown>[] = [];
+    const result = await this.invoke(prepared, stillRunning);
+    return { result, settled: stillRunning.length === 0 ? SETTLED : Promise.all(stillRunning).then(ignore, ignore) };
+  }
+
+  /** The event's handler calls; the calls that timed out (and so still run) go to `stillRunning`. */
+  private async invoke(prepared: PreparedEvent, stillRunning: Promise<unknown>[]): Promise<EventResult> {
     const { definition, raw, meta, slot } = prepared;
     const result = toEvent(definition, raw, this.settings.validateEvents);
     if (!result.event) {
@@ -78,27 +98,37 @@ export class EventRunner {
       }
       if (!captures) continue;
       const handlerContext = Object.keys(captures).length === 0 ? context : { ...context, params: captures };
-      calls.push(this.call(route.handler, event, handlerContext, mid));
+      calls.push(this.call(route.handler, event, handlerContext, mid, stillRunning));
     }
     for (const ok of await Promise.all(calls)) if (!ok) failures++;
     return { outcome: 'handled', handlerCalls: calls.length, failures };
   }
 
   /** One handler call; resolves `false` when it failed or timed out. */
-  private async call(handler: RegisteredHandler, event: MessengerEvent, context: MessengerContext, mid: string | undefined): Promise<boolean> {
+  private async call(
+    handler: RegisteredHandler,
+    event: MessengerEvent,
+    context: MessengerContext,
+    mid: string | undefined,
+    stillRunning: Promise<unknown>[],
+  ): Promise<boolean> {
     let invocation = handler.invoke(event, context);
     const base = { handler: handler.name, kind: context.kind, mid, pageId: context.pageId, event };
     let outcome = this.watchdog ? await this.watchdog.watch(invocation) : await invocation;
+    let replying = false;
     if (outcome !== TIMED_OUT && outcome.status === 'done' && outcome.value !== undefined) {
       // A returned string or message is sent as a reply (bounded like the call itself); a failed reply fails the call.
+      replying = true;
       invocation = replyWithReturnValue(outcome, context);
       outcome = this.watchdog ? await this.watchdog.watch(invocation) : await invocation;
     }
     if (outcome === TIMED_OUT) {
       const error = new Error(`${handler.name} did not settle within handlerTimeout (${this.settings.handlerTimeout} ms)`);
       this.reporter.report({ ...base, reason: 'timeout', error });
-      // It still runs; an error it throws later is reported too.
-      void invocation.then((late) => late.status === 'failed' && this.reporter.report({ ...base, reason: 'error', error: late.error }));
+      // It still runs: the reply it returns still goes out, and an error it throws later is reported too.
+      const late = replying ? invocation : invocation.then((settled) => replyWithReturnValue(settled, context));
+      stillRunning.push(late);
+      void late.then((settled) => settled.status === 'failed' && this.reporter.report({ ...base, reason: 'error', error: settled.error }));
       return false;
     }
     if (outcome.status === 'failed') {

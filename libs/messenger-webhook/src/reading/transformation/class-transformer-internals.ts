@@ -1,6 +1,6 @@
-import { createRequire } from 'node:module';
 import { Type, type ClassTransformOptions, type TransformMetadata, type TypeMetadata } from 'class-transformer';
 import type { MetadataStorage } from 'class-transformer/types/MetadataStorage.js';
+import { localRequire } from './local-require.cjs';
 
 /** The parts of class-transformer 0.5 the compiled transformer reads: none is exported from the package root. */
 export interface ClassTransformerInternals {
@@ -22,7 +22,7 @@ export type InternalsLookup =
 // The package has no `exports` map, so its CommonJS files can be required by path. `require` (not a static import)
 // turns a layout change in a later class-transformer into a slow-but-correct fallback instead of a library that no
 // longer loads.
-const requireFromHere = createRequire(import.meta.url);
+const requireFromHere = localRequire;
 
 /** Compared with what the decorators wrote, so a second copy of class-transformer is not mistaken for the real one. */
 class StorageProbe {
