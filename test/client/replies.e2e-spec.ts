@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { Injectable, UseInterceptors, type CallHandler, type NestInterceptor } from '@nestjs/common';
-import { map, of, type Observable } from 'rxjs';
+import { firstValueFrom, map, of, type Observable } from 'rxjs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   Ctx,
@@ -23,6 +23,7 @@ import {
 } from 'nestjs-messenger-webhook';
 import { createFakeGraphApi, createMessengerTestClient, MessengerEvents, type FakeGraphApi, type MessengerTestClient } from 'nestjs-messenger-webhook/testing';
 import { ADAPTERS, APP_SECRET, startServer, VERIFY_TOKEN, type TestServer } from '../support/app.js';
+import { deferred } from '../support/deferred.js';
 import { LogCapture } from '../support/log-capture.js';
 
 const TOKENS = { PAGE_1: 'EAAG-token-of-page-one-0123456789', PAGE_2: 'EAAG-token-of-page-two-9876543210' };
@@ -281,5 +282,40 @@ describe.each(ADAPTERS)('replies on %s', (adapter) => {
       expect(seen).not.toContain(secret);
     }
     expect(logs.text).toContain('POST me/messages failed (HTTP 400, code 190');
+  });
+});
+
+@Injectable()
+class SlowBot {
+  gate = deferred();
+
+  @OnMessage('slow')
+  async slow(): Promise<string> {
+    await this.gate.promise;
+    return 'late, but sent';
+  }
+}
+
+describe('a handler that times out', () => {
+  it('still sends the reply it returns once it finishes', async () => {
+    const graph = await createFakeGraphApi();
+    const server = await startServer('express', {
+      imports: [MessengerWebhookModule.forRoot({ verifyToken: VERIFY_TOKEN, appSecret: APP_SECRET, pageAccessToken: 'token', graphApiUrl: graph.url, handlerTimeout: 50 })],
+      providers: [SlowBot],
+    });
+    try {
+      const timedOut = firstValueFrom(server.app.get(MessengerDispatcher).failures$);
+      const client = createMessengerTestClient(server.app);
+      const sent = client.send(MessengerEvents.text('slow', { sender: 'SLOW' }));
+      expect((await timedOut).reason).toBe('timeout');
+      expect(graph.calls).toEqual([]);
+      server.app.get(SlowBot).gate.resolve();
+      await sent;
+      await graph.waitForCalls(1);
+      expect(graph.messages).toEqual([{ recipient: { id: 'SLOW' }, messaging_type: 'RESPONSE', message: { text: 'late, but sent' } }]);
+    } finally {
+      await server.close();
+      await graph.close();
+    }
   });
 });
