@@ -35,3 +35,4 @@ export { InMemoryDedupeStore, type DedupeStore } from './dispatch/dedupe-store.j
 export { checkSignature, signBody, type SignatureCheck, type SignatureInput } from './http/signature.js';
 export { DeliveryRefusedError } from './dispatch/delivery-transport.js';
 export * from './queue/index.js';
+export * from './client/index.js';

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { MessengerHandlerRegistry } from './handlers/handler-registry.js';
 import { MessengerDispatcher } from './dispatch/messenger-dispatcher.js';
+import { MessengerClient } from './client/messenger-client.js';
 import { MESSENGER_WEBHOOK_CONFIG } from './messenger-webhook.constants.js';
 import { ConfigurableMessengerWebhookModule, MESSENGER_WEBHOOK_OPTIONS } from './messenger-webhook.module-definition.js';
 import { resolveOptions, type MessengerWebhookOptions } from './messenger-webhook.options.js';
@@ -22,7 +23,8 @@ import { QUEUE_PROVIDERS } from './queue/queue.providers.js';
     MessengerHandlerRegistry,
     MessengerDispatcher,
     ...QUEUE_PROVIDERS,
+    MessengerClient,
   ],
-  exports: [MessengerDispatcher, ...QUEUE_PROVIDERS],
+  exports: [MessengerDispatcher, MessengerClient, ...QUEUE_PROVIDERS],
 })
 export class MessengerWebhookModule extends ConfigurableMessengerWebhookModule {}

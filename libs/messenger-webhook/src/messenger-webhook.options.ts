@@ -2,12 +2,13 @@ import type { DedupeStore } from './dispatch/dedupe-store.js';
 import { InMemoryDedupeStore } from './dispatch/dedupe-store.js';
 import type { HandlerFailure } from './dispatch/handler-failure.js';
 import { resolveQueueOptions, type MessengerQueueOptions, type ResolvedQueueOptions } from './queue/queue-options.js';
+import { resolveClientOptions, type MessengerClientOptions, type ResolvedClientConfig } from './client/client-options.js';
 
 /** How the `POST` answers relative to the handlers: after they settle, or at once. */
 export type DispatchMode = 'await' | 'background';
 
-/** Options of {@link MessengerWebhookModule.forRoot} and of the factory of `forRootAsync`. */
-export interface MessengerWebhookOptions {
+/** Options of {@link MessengerWebhookModule.forRoot} and of the factory of `forRootAsync` (the Send API client's included). */
+export interface MessengerWebhookOptions extends MessengerClientOptions {
   /** The Verify Token you typed in the app dashboard's webhook settings; the GET handshake must present it. */
   verifyToken: string;
   /** The App Secret that signs every delivery; an array accepts any of several while a secret is rotated. */
@@ -75,6 +76,7 @@ export interface ResolvedMessengerWebhookConfig {
   readonly maxRegExpInputLength: number;
   readonly onHandlerError?: (failure: HandlerFailure) => void;
   readonly queue: ResolvedQueueOptions | null;
+  readonly client: ResolvedClientConfig;
 }
 
 const PREFIX = 'MessengerWebhookModule:';
@@ -115,6 +117,7 @@ export function resolveOptions(options: MessengerWebhookOptions | undefined): Re
     maxRegExpInputLength: nonNegative('maxRegExpInputLength', options.maxRegExpInputLength, 4_096) || Number.POSITIVE_INFINITY,
     onHandlerError: options.onHandlerError,
     queue: options.queue === undefined ? null : resolveQueueOptions(options.queue, concurrency),
+    client: resolveClientOptions(options, appSecrets[0]),
   };
 }
 
