@@ -34,3 +34,6 @@ export type { HandlerFailure } from './dispatch/handler-failure.js';
 export { InMemoryDedupeStore, type DedupeStore } from './dispatch/dedupe-store.js';
 export type { WebhookVersion } from './http/webhook-route.js';
 export { checkSignature, signBody, type SignatureCheck, type SignatureInput } from './http/signature.js';
+export { DeliveryRefusedError } from './dispatch/delivery-transport.js';
+export * from './queue/index.js';
+export * from './client/index.js';

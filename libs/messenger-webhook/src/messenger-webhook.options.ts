@@ -3,12 +3,14 @@ import type { DedupeStore } from './dispatch/dedupe-store.js';
 import { InMemoryDedupeStore } from './dispatch/dedupe-store.js';
 import { META_TIMEOUT_MS } from './dispatch/delivery-deadline.js';
 import type { HandlerFailure } from './dispatch/handler-failure.js';
+import { resolveQueueOptions, type MessengerQueueOptions, type ResolvedQueueOptions } from './queue/queue-options.js';
+import { resolveClientOptions, type MessengerClientOptions, type ResolvedClientConfig } from './client/client-options.js';
 
 /** How the `POST` answers relative to the handlers: after they settle, or at once. */
 export type DispatchMode = 'await' | 'background';
 
-/** Options of {@link MessengerWebhookModule.forRoot} and of the factory of `forRootAsync`. */
-export interface MessengerWebhookOptions {
+/** Options of {@link MessengerWebhookModule.forRoot} and of the factory of `forRootAsync` (the Send API client's included). */
+export interface MessengerWebhookOptions extends MessengerClientOptions {
   /** The Verify Token you typed in the app dashboard's webhook settings; the GET handshake must present it. */
   verifyToken: string;
   /** The App Secret that signs every delivery; an array accepts any of several while a secret is rotated. */
@@ -39,6 +41,8 @@ export interface MessengerWebhookOptions {
   maxRegExpInputLength?: number;
   /** Called with every handler failure no exception filter handled (after it was logged), e.g. to report it. */
   onHandlerError?: (failure: HandlerFailure) => void;
+  /** Queue mode: events go through Redis (BullMQ) to workers; durable, ordered and deduplicated across instances. */
+  queue?: MessengerQueueOptions;
 }
 
 /** Settings of redelivery detection. */
@@ -78,6 +82,8 @@ export interface ResolvedMessengerWebhookConfig {
   readonly dedupe: { readonly ttl: number; readonly store: DedupeStore } | null;
   readonly maxRegExpInputLength: number;
   readonly onHandlerError?: (failure: HandlerFailure) => void;
+  readonly queue: ResolvedQueueOptions | null;
+  readonly client: ResolvedClientConfig;
 }
 
 const PREFIX = 'MessengerWebhookModule:';
@@ -98,6 +104,7 @@ export function resolveOptions(options: MessengerWebhookOptions | undefined): Re
     throw new Error(`${PREFIX} dispatch must be 'await' or 'background'`);
   }
   const dedupe = options.dedupe === false ? null : options.dedupe ?? {};
+  const concurrency = positive('concurrency', options.concurrency, 16);
   return {
     verifyToken: options.verifyToken,
     appSecrets,
@@ -106,7 +113,7 @@ export function resolveOptions(options: MessengerWebhookOptions | undefined): Re
     validateEvents: options.validateEvents ?? true,
     bodyLimit: positive('bodyLimit', options.bodyLimit, 1024 * 1024),
     dispatch,
-    concurrency: positive('concurrency', options.concurrency, 16),
+    concurrency,
     handlerTimeout: nonNegative('handlerTimeout', options.handlerTimeout, 10_000),
     shutdownTimeout: nonNegative('shutdownTimeout', options.shutdownTimeout, 10_000),
     deliveryDeadline: belowMetaTimeout(positive('deliveryDeadline', options.deliveryDeadline, 15_000)),
@@ -117,6 +124,8 @@ export function resolveOptions(options: MessengerWebhookOptions | undefined): Re
     },
     maxRegExpInputLength: nonNegative('maxRegExpInputLength', options.maxRegExpInputLength, 4_096) || Number.POSITIVE_INFINITY,
     onHandlerError: options.onHandlerError,
+    queue: options.queue === undefined ? null : resolveQueueOptions(options.queue, concurrency),
+    client: resolveClientOptions(options, appSecrets[0]),
   };
 }
 

@@ -24,6 +24,7 @@ import type { WebhookVersion } from './webhook-route.js';
 import { envelopeProblem, type WebhookEnvelope } from '../delivery/envelope.js';
 import { answerHandshake } from './handshake.js';
 import { DeliveryDeadline } from '../dispatch/delivery-deadline.js';
+import { DeliveryRefusedError } from '../dispatch/delivery-transport.js';
 import { MessengerDispatcher } from '../dispatch/messenger-dispatcher.js';
 import { MESSENGER_WEBHOOK_CONFIG } from '../messenger-webhook.constants.js';
 import type { ResolvedMessengerWebhookConfig } from '../messenger-webhook.options.js';
@@ -123,7 +124,17 @@ export function createWebhookController(path: string, decorators: readonly Class
       if (delivery === 'full') {
         throw new ServiceUnavailableException(`Too many events waiting to be handled (maxPendingEvents (${this.config.maxPendingEvents}) reached): deliver again later`);
       }
-      if (this.config.dispatch === 'await' && !(await this.deadline.wait(delivery.summary))) {
+      if (this.dispatcher.hasTransport) {
+        // Queue mode answers once the events are in Redis, whatever `dispatch` says (no deadline: a 200 before they
+        // are stored would promise what Redis has not done).
+        try {
+          await delivery.summary;
+        } catch (error) {
+          // Meta retries a 503, so a refused delivery is not lost; the transport has logged why.
+          if (error instanceof DeliveryRefusedError) throw new ServiceUnavailableException(error.message);
+          throw error;
+        }
+      } else if (this.config.dispatch === 'await' && !(await this.deadline.wait(delivery.summary))) {
         this.logger.warn(`Answered a delivery at deliveryDeadline (${this.deadline.ms} ms) before its handlers settled: they go on in the background`);
       }
       delivery.acknowledge();
