@@ -4,7 +4,7 @@ import { GuardFailureLog } from '../../src/dispatch/guard-failure-log.js';
 import type { HandlerFailure } from '../../src/dispatch/handler-failure.js';
 
 function failure(message: string): HandlerFailure {
-  return { reason: 'error', stage: 'guard', error: new TypeError(message), handler: 'Bot.onMessage', kind: 'message', pageId: 'PAGE_1', event: {} };
+  return { reason: 'error', stage: 'guard', error: new TypeError(message), handler: 'Bot.onMessage', kind: 'message', pageId: 'PAGE_1', eventId: 'event-1', event: {} };
 }
 
 describe('GuardFailureLog', () => {
