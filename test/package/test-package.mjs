@@ -162,7 +162,9 @@ async function checkShape(shape, tarball) {
   writeFileSync(join(app, 'src/webhook.spec.ts'), source('webhook.spec.ts.txt'));
 
   let t = Date.now();
-  const install = await run('npm', ['install'], app);
+  // A plain `npm install`: no flag that changes how peers resolve. The environment only lets npm trust its cache
+  // (shared by the shapes and by earlier runs) instead of asking the registry again for every package.
+  const install = await run('npm', ['install'], app, { ...process.env, npm_config_prefer_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false' });
   const log = `${install.stdout}\n${install.stderr}`;
   // npm prints each warning over several lines: `EBADENGINE   package: 'name@1.2.3',` then `required: { ... }`.
   const engines = [...log.matchAll(/EBADENGINE\s+package: '([^']+)',\s*\n[^\n]*EBADENGINE\s+required: (\{[^}]*\})/g)].map((m) => `${m[1]} ${m[2]}`);
@@ -186,7 +188,7 @@ async function checkShape(shape, tarball) {
   if (shape.runner) {
     t = Date.now();
     const out = await run('npm', ['test', '--silent'], app);
-    const summary = `${out.stdout}\n${out.stderr}`.match(/Tests?:?\s+.*passed.*/)?.[0]?.trim();
+    const summary = `${out.stdout}\n${out.stderr}`.replace(/\x1b\[[0-9;]*m/g, '').match(/Tests?:?\s+.*passed.*/)?.[0]?.trim();
     console.log(`  ok ${shape.runner} runs the kit test: ${summary ?? 'passed'} (${seconds(t)})`);
   }
 }
