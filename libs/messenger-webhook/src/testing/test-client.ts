@@ -13,7 +13,10 @@ import { toWebhookBody, type EventsOrBody, type WebhookBodyOptions } from './web
 export interface MessengerTestClientOptions {
   /** Secret to sign with (default: the first `appSecret` the module was configured with). */
   appSecret?: string;
-  /** Full URL path of the webhook, e.g. `'/api/webhook'` (default: the module's path under the app's global prefix). */
+  /**
+   * The webhook's path as given to `forRoot` / `forRootAsync` (default: read from the module). Like the module's own
+   * route, it sits under the app's global prefix unless that prefix excludes it.
+   */
   path?: string;
 }
 
@@ -109,8 +112,7 @@ export class MessengerTestClient {
   }
 
   private routePath(method: RequestMethod): string {
-    if (this.options.path !== undefined) return `/${trimSlashes(this.options.path)}`;
-    const route = `/${trimSlashes(this.lookup<string>(MESSENGER_WEBHOOK_PATH, 'the webhook path'))}`;
+    const route = `/${trimSlashes(this.options.path ?? this.lookup<string>(MESSENGER_WEBHOOK_PATH, 'the webhook path'))}`;
     let config: ApplicationConfig;
     try {
       config = this.app.get(ApplicationConfig, { strict: false });

@@ -14,6 +14,8 @@ import {
   Sender,
   Text,
   type MessengerContext,
+  type MessengerWebhookCommonOptions,
+  type MessengerWebhookExtras,
   type MessengerWebhookOptions,
 } from 'nestjs-messenger-webhook';
 import { MessengerEvents, WebhookBodyBuilder, createMessengerTestClient } from 'nestjs-messenger-webhook/testing';
@@ -52,7 +54,7 @@ class ShopBot {
 const moduleOptions: MessengerWebhookOptions = { verifyToken: VERIFY_TOKEN, appSecret: APP_SECRET };
 
 /** An app that is initialised or listening only when the test client asks for it. */
-async function createApp(adapter: AdapterName, options: Partial<MessengerWebhookOptions> = {}): Promise<INestApplication> {
+async function createApp(adapter: AdapterName, options: Partial<MessengerWebhookCommonOptions & MessengerWebhookExtras> = {}): Promise<INestApplication> {
   const moduleRef = await Test.createTestingModule({
     imports: [MessengerWebhookModule.forRoot({ ...moduleOptions, ...options })],
     providers: [ShopBot],
@@ -105,6 +107,16 @@ describe.each(ADAPTERS)('MessengerTestClient on %s', (adapter) => {
     expect(response.status).toBe(200);
     expect(await client.webhookUrl()).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/webhook$/);
     expect(app.get(ShopBot).messages.map((message) => message.text)).toEqual(['slow']);
+  });
+
+  it('path is read as forRoot reads it: under the global prefix', async () => {
+    app = await createApp(adapter, { path: 'hooks/meta' });
+    app.setGlobalPrefix('api');
+    const client = createMessengerTestClient(app, { path: 'hooks/meta' });
+
+    expect((await client.send(MessengerEvents.text('via path'))).status).toBe(200);
+    expect(await client.webhookUrl()).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/hooks\/meta$/);
+    expect(app.get(ShopBot).messages.map((message) => message.text)).toEqual(['via path']);
   });
 
   it('send() delivers Instagram, standby, changes and multi-entry bodies', async () => {
