@@ -129,10 +129,8 @@ async function checkShape(shape, tarball) {
       '@nestjs/platform-fastify': `^${major}.0.0`,
       'reflect-metadata': '^0.2.2',
       rxjs: '^7.8.1',
-      // What the README's install line adds.
-      'nestjs-messenger-webhook': `file:${tarball}`,
-      'class-transformer': '^0.5.1',
-      'class-validator': '^0.15.1',
+      // What the README's install line adds, as `npm install` would (the latest versions), ours from the tarball.
+      ...Object.fromEntries(readmeInstall().map((name) => [name, name === 'nestjs-messenger-webhook' ? `file:${tarball}` : 'latest'])),
     },
     devDependencies: {
       '@nestjs/testing': shape.nest,
@@ -191,6 +189,17 @@ async function checkShape(shape, tarball) {
     const summary = `${out.stdout}\n${out.stderr}`.replace(/\x1b\[[0-9;]*m/g, '').match(/Tests?:?\s+.*passed.*/)?.[0]?.trim();
     console.log(`  ok ${shape.runner} runs the kit test: ${summary ?? 'passed'} (${seconds(t)})`);
   }
+}
+
+/** The packages of the README's install line (the block marked `<!-- readme-check: install -->`). */
+function readmeInstall() {
+  const readme = readFileSync(join(repo, 'README.md'), 'utf8');
+  const block = /<!-- readme-check: install -->\s*```bash\n([^`]*)```/.exec(readme)?.[1];
+  const line = block?.split('\n').find((text) => text.startsWith('npm install '));
+  if (!line) throw new Error('README.md has no `npm install` line in a block marked <!-- readme-check: install -->');
+  const names = line.replace(/#.*/, '').trim().split(/\s+/).slice(2);
+  if (!names.includes('nestjs-messenger-webhook')) throw new Error(`the README's install line does not install the package: ${line}`);
+  return names;
 }
 
 function tsconfigOf(shape) {
