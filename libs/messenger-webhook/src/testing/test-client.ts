@@ -20,7 +20,7 @@ export interface MessengerTestClientOptions {
   path?: string;
 }
 
-/** Options of {@link MessengerTestClient.send}; the envelope options apply only when events (not a body) are given. */
+/** Options of {@link MessengerTestClient.send}; the envelope options apply only when events (not a body or a string) are given. */
 export interface SendOptions extends WebhookBodyOptions {
   /** Secret to sign with instead of the app's; `null` sends no signature header. */
   secret?: string | null;
@@ -56,9 +56,10 @@ export class MessengerTestClient {
   /**
    * Signs the delivery (Meta's serialisation), POSTs it and resolves once the app answered and every handler settled,
    * so assertions can follow at once even with `dispatch: 'background'`. Makes the app listen on 127.0.0.1 if needed.
+   * A string is sent byte for byte (and signed as it is): a body copied from Meta's logs, or a malformed one.
    */
-  async send(events: EventsOrBody, options: SendOptions = {}): Promise<TestResponse> {
-    const raw = metaStringify(toWebhookBody(events, options));
+  async send(events: EventsOrBody | string, options: SendOptions = {}): Promise<TestResponse> {
+    const raw = typeof events === 'string' ? events : metaStringify(toWebhookBody(events, options));
     const headers: Record<string, string> = { 'content-type': 'application/json', ...options.headers };
     const secret = options.secret === undefined ? this.appSecret() : options.secret;
     if (secret !== null && secret !== undefined) headers['x-hub-signature-256'] = signPayload(raw, secret);

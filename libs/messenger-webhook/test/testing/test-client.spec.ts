@@ -87,6 +87,18 @@ describe.each(ADAPTERS)('MessengerTestClient on %s', (adapter) => {
     expect(bot.purchases).toEqual([{ sku: '42', sender: 'USER_1' }]);
   });
 
+  it('send() of a string posts those exact bytes, signed as they are', async () => {
+    server = await startServer(adapter, { imports: [MessengerWebhookModule.forRoot(moduleOptions)], providers: [ShopBot] });
+    const client = createMessengerTestClient(server.app);
+    // Meta's escapes, which a re-serialisation would lose: only the bytes as given match their signature.
+    const raw = String.raw`{"object":"page","entry":[{"id":"PAGE_1","time":1,"messaging":[{"sender":{"id":"U9"},"recipient":{"id":"PAGE_1"},"timestamp":1,"message":{"mid":"m_raw","text":"th\u00e9 \/ caf\u00e9"}}]}]}`;
+
+    expect((await client.send(raw, { secret: 'another-secret' })).status).toBe(403);
+    expect((await client.send(raw)).status).toBe(200);
+    expect((await client.send('{"object":"page","entry":[')).status).toBe(400);
+    expect(server.app.get(ShopBot).messages.map((message) => `${message.sender}: ${message.text}`)).toEqual(['U9: thé / café']);
+  });
+
   it('send() with a wrong secret gets 403 and reaches no handler', async () => {
     server = await startServer(adapter, { imports: [MessengerWebhookModule.forRoot(moduleOptions)], providers: [ShopBot] });
     const client = createMessengerTestClient(server.app);
