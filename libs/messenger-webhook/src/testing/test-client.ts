@@ -26,6 +26,11 @@ export interface SendOptions extends WebhookBodyOptions {
   secret?: string | null;
   /** Extra request headers. */
   headers?: Record<string, string>;
+  /**
+   * Wait for every handler to settle before resolving (default `true`). `false` resolves as soon as the app answered,
+   * e.g. to see that `dispatch: 'background'` answers before its handlers finish.
+   */
+  waitForHandlers?: boolean;
 }
 
 /** The answer of the app to a request. */
@@ -55,8 +60,8 @@ export class MessengerTestClient {
 
   /**
    * Signs the delivery (Meta's serialisation), POSTs it and resolves once the app answered and every handler settled,
-   * so assertions can follow at once even with `dispatch: 'background'`. Makes the app listen on 127.0.0.1 if needed.
-   * A string is sent byte for byte (and signed as it is): a body copied from Meta's logs, or a malformed one.
+   * so assertions can follow at once even with `dispatch: 'background'` (unless `waitForHandlers: false`). Makes the
+   * app listen on 127.0.0.1 if needed. A string is sent byte for byte (and signed as it is): a body copied from Meta's logs, or a malformed one.
    */
   async send(events: EventsOrBody | string, options: SendOptions = {}): Promise<TestResponse> {
     const raw = typeof events === 'string' ? events : metaStringify(toWebhookBody(events, options));
@@ -65,7 +70,7 @@ export class MessengerTestClient {
     if (secret !== null && secret !== undefined) headers['x-hub-signature-256'] = signPayload(raw, secret);
     const response = await fetch(await this.url(RequestMethod.POST), { method: 'POST', headers, body: raw });
     const body = await response.text();
-    await this.dispatcher().idle();
+    if (options.waitForHandlers !== false) await this.dispatcher().idle();
     return { status: response.status, body };
   }
 
