@@ -52,6 +52,7 @@ export class MessengerHandlerRegistry implements OnModuleInit {
       this.logger.warn('verifySignature is false: anyone who knows the URL can post forged events. Never run like this in production.');
     }
     const invokers = new HandlerInvokerFactory(this.externalContextCreator);
+    const limits = { maxRegExpInputLength: this.config.maxRegExpInputLength };
     const found: Array<{ handler: RegisteredHandler; listeners: Array<{ listener: ListenerName; filter: CompiledFilter }> }> = [];
     const seen = new Set<unknown>();
     for (const wrapper of this.discovery.getProviders()) {
@@ -65,7 +66,7 @@ export class MessengerHandlerRegistry implements OnModuleInit {
           typeof method === 'function' ? Reflect.getMetadata(MESSENGER_LISTENERS_METADATA, method) : undefined;
         if (!metadata?.length) continue;
         const name = `${instance.constructor.name}.${methodName}`;
-        const listeners = metadata.map(({ listener, decorator, options }) => ({ listener, filter: compileFilter(listener, options, `@${decorator} on ${name}`) }));
+        const listeners = metadata.map(({ listener, decorator, options }) => ({ listener, filter: compileFilter(listener, options, `@${decorator} on ${name}`, limits) }));
         const invoke = wrapper.isDependencyTreeStatic()
           ? invokers.create(instance, methodName)
           : this.perEventInvoker(invokers, wrapper, methodName);

@@ -10,7 +10,7 @@ import type {
 import { isJsonObject, readPath } from '../delivery/json.js';
 import type { MessengerContext, MessengerPlatform } from '../events/messenger-context.js';
 import type { MessengerEvent } from '../events/messenger-event.js';
-import { compileStringMatcher, type Captures, type CompiledStringMatcher, type StringMatcher } from './string-matcher.js';
+import { compileStringMatcher, type Captures, type CompiledStringMatcher, type MatchLimits, type StringMatcher } from './string-matcher.js';
 
 /** Filters every listener decorator accepts. */
 export interface CommonFilter<E = MessengerEvent> {
@@ -103,7 +103,7 @@ const KIND_LISTENERS = new Set<ListenerName>(['handover', 'event', 'standby']);
 const EMPTY: Captures = Object.freeze({}) as Captures;
 
 /** Compiles a listener's options once, at start-up; unknown filter names fail there, naming the handler. */
-export function compileFilter(listener: ListenerName, options: object, where: string): CompiledFilter {
+export function compileFilter(listener: ListenerName, options: object, where: string, limits?: MatchLimits): CompiledFilter {
   const record = options as Record<string, unknown>;
   const tests: Array<(event: MessengerEvent, context: MessengerContext) => Captures | null> = [];
   const fields = TEXT_FIELDS[listener] ?? {};
@@ -126,7 +126,7 @@ export function compileFilter(listener: ListenerName, options: object, where: st
       tests.push((_event, context) => (kinds.has(context.kind) ? EMPTY : null));
     } else if (fields[name]) {
       const read = fields[name]!;
-      const match: CompiledStringMatcher = compileStringMatcher(value as StringMatcher, label);
+      const match: CompiledStringMatcher = compileStringMatcher(value as StringMatcher, label, limits);
       tests.push((event) => match(read(event)));
     } else if (!COMMON_KEYS.has(name)) {
       throw new Error(`${label} is not a filter of this decorator`);
