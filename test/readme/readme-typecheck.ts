@@ -8,11 +8,13 @@ const repo = fileURLToPath(new URL('../..', import.meta.url));
 const src = join(repo, 'libs/messenger-webhook/src');
 
 /** The TypeScript modes of the README's check comments. */
-export const TS_MODES = ['file', 'statements', 'members'] as const;
+export const TS_MODES = ['file', 'statements', 'members', 'handler-body'] as const;
 
 // What the snippets use without defining it, declared as a user's app would have it (`@nestjs/config`, ioredis, Sentry).
 const AMBIENT = `import type { ArgumentsHost, ExceptionFilter } from '@nestjs/common';
+import type { MessengerTestClient } from 'nestjs-messenger-webhook/testing';
 declare global {
+  const client: MessengerTestClient;
   const vips: Set<string>;
   class SendApiErrorFilter implements ExceptionFilter { catch(exception: unknown, host: ArgumentsHost): void; }
   const Sentry: { captureException(error: unknown, hint?: { extra?: Record<string, unknown> }): string };
@@ -42,8 +44,9 @@ export interface ReadmeDiagnostic {
 
 /**
  * Compiles every TypeScript block of the README as a user's app would (`nodenext`, decorators with metadata,
- * `strict`), against the library's sources: `file` blocks as they are (`cjs/...` ones as CommonJS), `statements`
- * and `members` (the latter inside a class) with the imports they leave out added.
+ * `strict`), against the library's sources: `file` blocks as they are (`cjs/...` ones as CommonJS), `statements`,
+ * `members` (inside a class) and `handler-body` (inside a handler taking `event` and `ctx`) with the imports they leave
+ * out added.
  */
 export function typeCheckReadme(blocks: readonly ReadmeBlock[]): ReadmeDiagnostic[] {
   const dir = join(repo, '.cache/readme-check');
@@ -113,6 +116,7 @@ function exportedNames(options: ts.CompilerOptions, host: ts.CompilerHost, dir: 
 /** The block with the imports of every known name it uses and does not declare; `members` go inside a class. */
 function withImports(block: ReadmeBlock, libraryNames: ReadonlySet<string>): { text: string; firstCodeLine: number } {
   const used = new Set(block.code.match(/[A-Za-z_$][\w$]*/g) ?? []);
+  if (block.mode === 'handler-body') used.add('MessengerEvent').add('MessengerContext');
   const declared = new Set([...block.code.matchAll(/\b(?:class|interface|type|enum|function|const|let|var)\s+([A-Za-z_$][\w$]*)/g)].map((m) => m[1]!));
   for (const [, specifiers] of block.code.matchAll(/^import\s+(?:type\s+)?\{([^}]*)\}/gm)) {
     for (const specifier of specifiers!.split(',')) declared.add(specifier.trim().split(/\s+/).at(-1)!);
@@ -126,8 +130,13 @@ function withImports(block: ReadmeBlock, libraryNames: ReadonlySet<string>): { t
     const values = names.filter((name) => wanted(name) && !libraryNames.has(name));
     if (values.length || types.length) imports.push(`import { ${[...values, ...types].join(', ')} } from '${module}';`);
   }
-  const head = block.mode === 'members' ? [...imports, '', '@Injectable()', `export class ReadmeSnippet${block.line} {`] : [...imports, ''];
+  const head =
+    block.mode === 'members'
+      ? [...imports, '', '@Injectable()', `export class ReadmeSnippet${block.line} {`]
+      : block.mode === 'handler-body'
+        ? [...imports, '', `export async function readmeSnippet${block.line}(event: MessengerEvent, ctx: MessengerContext): Promise<void> {`]
+        : [...imports, ''];
   if (block.mode === 'members' && !imports.some((line) => /\bInjectable\b/.test(line))) head.unshift("import { Injectable } from '@nestjs/common';");
-  const tail = block.mode === 'members' ? ['}', ''] : ['', 'export {};', ''];
+  const tail = block.mode === 'statements' ? ['', 'export {};', ''] : ['}', ''];
   return { text: [...head, block.code, ...tail].join('\n'), firstCodeLine: head.length };
 }

@@ -36,3 +36,4 @@ export type { WebhookEnvelope } from './delivery/envelope.js';
 export type { HandlerFailure } from './dispatch/handler-failure.js';
 export { InMemoryDedupeStore, type DedupeStore } from './dispatch/dedupe-store.js';
 export { checkSignature, signBody, type SignatureCheck, type SignatureInput } from './http/signature.js';
+export * from './client/index.js';

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { MessengerHandlerRegistry } from './handlers/handler-registry.js';
 import { MessengerDispatcher } from './dispatch/messenger-dispatcher.js';
+import { MessengerClient } from './client/messenger-client.js';
 import { MESSENGER_WEBHOOK_CONFIG } from './messenger-webhook.constants.js';
 import { ConfigurableMessengerWebhookModule, MESSENGER_WEBHOOK_OPTIONS } from './messenger-webhook.module-definition.js';
 import { resolveOptions, type MessengerWebhookOptions } from './messenger-webhook.options.js';
@@ -20,7 +21,8 @@ import { resolveOptions, type MessengerWebhookOptions } from './messenger-webhoo
     },
     MessengerHandlerRegistry,
     MessengerDispatcher,
+    MessengerClient,
   ],
-  exports: [MessengerDispatcher],
+  exports: [MessengerDispatcher, MessengerClient],
 })
 export class MessengerWebhookModule extends ConfigurableMessengerWebhookModule {}

@@ -1,13 +1,14 @@
 import type { DedupeStore } from './dispatch/dedupe-store.js';
 import { InMemoryDedupeStore } from './dispatch/dedupe-store.js';
 import type { HandlerFailure } from './dispatch/handler-failure.js';
+import { resolveClientOptions, type MessengerClientOptions, type ResolvedClientConfig } from './client/client-options.js';
 
 /** How the `POST` answers relative to the handlers: after they settle, or at once. */
 export type DispatchMode = 'await' | 'background';
 
 /**
- * Options of {@link MessengerWebhookModule.forRoot} and of the factory of `forRootAsync`: `appSecret` is required
- * unless `verifySignature: false`.
+ * Options of {@link MessengerWebhookModule.forRoot} and of the factory of `forRootAsync` (the Send API client's
+ * included): `appSecret` is required unless `verifySignature: false`.
  */
 export type MessengerWebhookOptions = MessengerWebhookCommonOptions & (SignedDeliveryOptions | UnsignedDeliveryOptions);
 
@@ -28,7 +29,7 @@ export interface UnsignedDeliveryOptions {
 }
 
 /** The options that do not depend on whether signatures are checked. */
-export interface MessengerWebhookCommonOptions {
+export interface MessengerWebhookCommonOptions extends MessengerClientOptions {
   /** The Verify Token you typed in the app dashboard's webhook settings; the GET handshake must present it. */
   verifyToken: string;
   /** Also accept the legacy sha1 `X-Hub-Signature` when no sha256 header is sent (default `false`). */
@@ -89,6 +90,7 @@ export interface ResolvedMessengerWebhookConfig {
   readonly dedupe: { readonly ttl: number; readonly store: DedupeStore } | null;
   readonly maxRegExpInputLength: number;
   readonly onHandlerError?: (failure: HandlerFailure) => void;
+  readonly client: ResolvedClientConfig;
 }
 
 const PREFIX = 'MessengerWebhookModule:';
@@ -127,6 +129,7 @@ export function resolveOptions(options: MessengerWebhookOptions | undefined): Re
     },
     maxRegExpInputLength: nonNegative('maxRegExpInputLength', options.maxRegExpInputLength, 4_096) || Number.POSITIVE_INFINITY,
     onHandlerError: options.onHandlerError,
+    client: resolveClientOptions(options, appSecrets[0]),
   };
 }
 

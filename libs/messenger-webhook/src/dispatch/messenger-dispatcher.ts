@@ -1,5 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { Observable } from 'rxjs';
+import { HandlerReplies } from '../client/handler-replies.js';
+import { MessengerClient } from '../client/messenger-client.js';
 import { slotPath, type WebhookEnvelope } from '../delivery/envelope.js';
 import { MessengerHandlerRegistry } from '../handlers/handler-registry.js';
 import { MESSENGER_WEBHOOK_CONFIG } from '../messenger-webhook.constants.js';
@@ -65,13 +67,14 @@ export class MessengerDispatcher implements OnModuleDestroy {
   constructor(
     @Inject(MESSENGER_WEBHOOK_CONFIG) private readonly config: ResolvedMessengerWebhookConfig,
     registry: MessengerHandlerRegistry,
+    client: MessengerClient,
   ) {
     this.reporter = new FailureReporter(this.logger, config.onHandlerError);
     this.failures$ = this.reporter.failures$;
     this.scheduler = new ConversationScheduler(config.concurrency);
     this.redeliveries = config.dedupe ? new RedeliveryFilter(config.dedupe.store, config.dedupe.ttl, this.logger) : null;
     const watchdog = config.handlerTimeout > 0 ? new HandlerWatchdog(config.handlerTimeout) : null;
-    this.runner = new EventRunner(registry, this.reporter, watchdog, config, this.logger);
+    this.runner = new EventRunner(registry, this.reporter, watchdog, config, this.logger, new HandlerReplies(client));
     this.pending = new PendingEvents(config.maxPendingEvents);
   }
 

@@ -6,7 +6,7 @@ import type { MessengerContext } from '../events/messenger-context.js';
 import { senderOf } from '../handlers/params.factory.js';
 
 /** Where an event came from and what it is, before it is turned into its class: plain data, so it can be queued. */
-export type EventMeta = Omit<MessengerContext, 'params'>;
+export type EventMeta = Omit<MessengerContext, 'params' | 'reply'>;
 
 /** One raw event of a delivery, classified, with the facts scheduling and deduplication need. */
 export interface PreparedEvent {

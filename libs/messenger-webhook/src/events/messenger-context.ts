@@ -1,4 +1,5 @@
 import type { EventKind } from './event-kinds.js';
+import type { ReplyFunction } from '../client/handler-replies.js';
 
 /** Which Meta product a delivery came from: `object: "page"` is Messenger, `object: "instagram"` is Instagram. */
 export type MessengerPlatform = 'messenger' | 'instagram';
@@ -26,4 +27,9 @@ export interface MessengerContext {
   readonly field: string;
   /** Values captured by the handler's filter (`{name}` placeholders and RegExp named groups). */
   readonly params: Readonly<Record<string, string>>;
+  /**
+   * Replies to the event's person from the event's page: `await ctx.reply('Hi!')` or `ctx.reply({ attachment })`.
+   * Needs `pageAccessToken` (or `graphApiDryRun`); replies to one person go out in call order, awaited or not.
+   */
+  readonly reply: ReplyFunction;
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { RequestMethod, type INestApplication } from '@nestjs/common';
 import { ApplicationConfig } from '@nestjs/core';
+import { MessengerClient } from '../client/messenger-client.js';
 import { MessengerDispatcher, type DispatchSummary } from '../dispatch/messenger-dispatcher.js';
 import { MESSENGER_WEBHOOK_CONFIG, MESSENGER_WEBHOOK_PATH } from '../messenger-webhook.constants.js';
 import type { ResolvedMessengerWebhookConfig } from '../messenger-webhook.options.js';
@@ -27,8 +28,8 @@ export interface SendOptions extends WebhookBodyOptions {
   /** Extra request headers. */
   headers?: Record<string, string>;
   /**
-   * Wait for every handler to settle before resolving (default `true`). `false` resolves as soon as the app answered,
-   * e.g. to see that `dispatch: 'background'` answers before its handlers finish.
+   * Wait for every handler to settle, and its replies to go out, before resolving (default `true`). `false` resolves as
+   * soon as the app answered, e.g. to see that `dispatch: 'background'` answers before its handlers finish.
    */
   waitForHandlers?: boolean;
 }
@@ -59,9 +60,10 @@ export class MessengerTestClient {
   ) {}
 
   /**
-   * Signs the delivery (Meta's serialisation), POSTs it and resolves once the app answered and every handler settled,
-   * so assertions can follow at once even with `dispatch: 'background'` (unless `waitForHandlers: false`). Makes the
-   * app listen on 127.0.0.1 if needed. A string is sent byte for byte (and signed as it is): a body copied from Meta's logs, or a malformed one.
+   * Signs the delivery (Meta's serialisation), POSTs it and resolves once the app answered, every handler settled and
+   * every reply went out (awaited or not), so assertions can follow at once even with `dispatch: 'background'` (unless
+   * `waitForHandlers: false`, which resolves on the answer). Makes the app listen on 127.0.0.1 if needed. A string is
+   * sent byte for byte (and signed as it is): a body copied from Meta's logs, or a malformed one.
    */
   async send(events: EventsOrBody | string, options: SendOptions = {}): Promise<TestResponse> {
     const raw = typeof events === 'string' ? events : metaStringify(toWebhookBody(events, options));
@@ -70,16 +72,24 @@ export class MessengerTestClient {
     if (secret !== null && secret !== undefined) headers['x-hub-signature-256'] = signPayload(raw, secret);
     const response = await fetch(await this.url(RequestMethod.POST), { method: 'POST', headers, body: raw });
     const body = await response.text();
-    if (options.waitForHandlers !== false) await this.dispatcher().idle();
+    if (options.waitForHandlers !== false) {
+      await this.dispatcher().idle();
+      await this.repliesSent();
+    }
     return { status: response.status, body };
   }
 
-  /** Hands the delivery to the dispatcher without HTTP or signature (a JSON round trip still applies) and returns its summary. */
+  /**
+   * Hands the delivery to the dispatcher without HTTP or signature (a JSON round trip still applies) and returns its
+   * summary once every handler settled and every reply went out.
+   */
   async dispatch(events: EventsOrBody, options: WebhookBodyOptions = {}): Promise<DispatchSummary> {
     // Handlers are discovered when the app initialises; init() does nothing on an app already initialised.
     await this.app.init();
     const body = JSON.parse(JSON.stringify(toWebhookBody(events, options))) as ReturnType<typeof toWebhookBody>;
-    return this.dispatcher().dispatch(body);
+    const summary = await this.dispatcher().dispatch(body);
+    await this.repliesSent();
+    return summary;
   }
 
   /** Runs Meta's GET handshake with `token` and a random challenge. */
@@ -137,11 +147,16 @@ export class MessengerTestClient {
     return this.options.appSecret ?? this.lookup<ResolvedMessengerWebhookConfig>(MESSENGER_WEBHOOK_CONFIG, 'the module configuration').appSecrets[0];
   }
 
+  /** Waits for the Graph API calls handlers made without awaiting them (failed ones included). */
+  private async repliesSent(): Promise<void> {
+    await this.lookup<MessengerClient>(MessengerClient, 'MessengerClient').idle();
+  }
+
   private dispatcher(): MessengerDispatcher {
     return this.lookup<MessengerDispatcher>(MessengerDispatcher, 'MessengerDispatcher');
   }
 
-  private lookup<T>(token: symbol | typeof MessengerDispatcher, what: string): T {
+  private lookup<T>(token: symbol | typeof MessengerDispatcher | typeof MessengerClient, what: string): T {
     try {
       return this.app.get<T>(token, { strict: false });
     } catch {

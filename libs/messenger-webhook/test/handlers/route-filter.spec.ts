@@ -19,8 +19,9 @@ function contextOf(overrides: Partial<MessengerContext> = {}): MessengerContext 
     kind: 'message',
     field: 'messages',
     params: {},
+    reply: () => Promise.reject(new Error('filters never reply')),
     ...overrides,
-  };
+  } as MessengerContext;
 }
 
 /** Events are class instances at run time; the filters only read their fields, so plain objects stand in. */
