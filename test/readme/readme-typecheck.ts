@@ -78,13 +78,14 @@ export function typeCheckReadme(blocks: readonly ReadmeBlock[]): ReadmeDiagnosti
     },
   };
   const host = ts.createCompilerHost(options);
-  const libraryNames = exportedNames(options, host, dir);
+  const libraryNames = exportedNames(options, host, dir, 'nestjs-messenger-webhook');
+  const kitNames = new Set([...exportedNames(options, host, dir, 'nestjs-messenger-webhook/testing')].filter((name) => !libraryNames.has(name)));
 
   const files = new Map<string, { block: ReadmeBlock; firstCodeLine: number }>();
   for (const block of blocks) {
     if (!(TS_MODES as readonly string[]).includes(block.mode ?? '')) continue;
     const name = block.mode === 'file' || block.argument ? block.argument : `block-${block.line}.ts`;
-    const { text, firstCodeLine } = block.mode === 'file' ? { text: block.code, firstCodeLine: 0 } : withImports(block, libraryNames);
+    const { text, firstCodeLine } = block.mode === 'file' ? { text: block.code, firstCodeLine: 0 } : withImports(block, libraryNames, kitNames);
     const path = join(dir, name);
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, text);
@@ -101,10 +102,10 @@ export function typeCheckReadme(blocks: readonly ReadmeBlock[]): ReadmeDiagnosti
   });
 }
 
-/** Names the library exports (values and types). */
-function exportedNames(options: ts.CompilerOptions, host: ts.CompilerHost, dir: string): Set<string> {
+/** Names an entry point of the library exports (values and types). */
+function exportedNames(options: ts.CompilerOptions, host: ts.CompilerHost, dir: string, entry: string): Set<string> {
   const probe = join(dir, 'exports-probe.ts');
-  writeFileSync(probe, "export * from 'nestjs-messenger-webhook';\n");
+  writeFileSync(probe, `export * from '${entry}';\n`);
   const program = ts.createProgram([probe], options, host);
   const checker = program.getTypeChecker();
   const symbol = checker.getSymbolAtLocation(program.getSourceFile(probe)!)!;
@@ -113,8 +114,8 @@ function exportedNames(options: ts.CompilerOptions, host: ts.CompilerHost, dir: 
   return names;
 }
 
-/** The block with the imports of every known name it uses and does not declare; `members` go inside a class. */
-function withImports(block: ReadmeBlock, libraryNames: ReadonlySet<string>): { text: string; firstCodeLine: number } {
+/** The block with the imports of every known name it uses and does not declare (the main entry first, then the kit). */
+function withImports(block: ReadmeBlock, libraryNames: ReadonlySet<string>, kitNames: ReadonlySet<string>): { text: string; firstCodeLine: number } {
   const used = new Set(block.code.match(/[A-Za-z_$][\w$]*/g) ?? []);
   if (block.mode === 'handler-body') used.add('MessengerEvent').add('MessengerContext');
   const declared = new Set([...block.code.matchAll(/\b(?:class|interface|type|enum|function|const|let|var)\s+([A-Za-z_$][\w$]*)/g)].map((m) => m[1]!));
@@ -125,6 +126,8 @@ function withImports(block: ReadmeBlock, libraryNames: ReadonlySet<string>): { t
   const imports: string[] = [];
   const ours = [...libraryNames].filter(wanted);
   if (ours.length) imports.push(`import { ${ours.join(', ')} } from 'nestjs-messenger-webhook';`);
+  const kit = [...kitNames].filter(wanted);
+  if (kit.length) imports.push(`import { ${kit.join(', ')} } from 'nestjs-messenger-webhook/testing';`);
   for (const [module, names] of Object.entries(NEST_IMPORTS)) {
     const types = (NEST_TYPE_IMPORTS[module] ?? []).filter((name) => wanted(name) && !libraryNames.has(name)).map((name) => `type ${name}`);
     const values = names.filter((name) => wanted(name) && !libraryNames.has(name));
