@@ -258,7 +258,8 @@ describe.each(ADAPTERS)('handlerTimeout on %s', (adapter) => {
 
   beforeAll(async () => {
     const control: SlowControl = { release: deferred(), started: deferred(), log: [] };
-    server = await startWith(adapter, { handlerTimeout: 50 }, [SlowBot, { provide: SLOW, useValue: control }], logs);
+    // The handler never settles, so close() waits for it until shutdownTimeout: kept short here.
+    server = await startWith(adapter, { handlerTimeout: 50, shutdownTimeout: 100 }, [SlowBot, { provide: SLOW, useValue: control }], logs);
     server.app.get(MessengerDispatcher).failures$.subscribe((failure) => failures.push(failure));
   });
   afterAll(() => server.close());

@@ -28,7 +28,7 @@ export {};
 
 // Names a snippet without imports may use from Nest; this library's exports win where both have a name (`Param`).
 const NEST_IMPORTS: Record<string, readonly string[]> = {
-  '@nestjs/common': ['Injectable', 'Module', 'Inject', 'ParseIntPipe', 'UseGuards', 'UseFilters', 'UseInterceptors', 'UsePipes', 'Catch', 'Logger'],
+  '@nestjs/common': ['Injectable', 'Module', 'Inject', 'ParseIntPipe', 'UseGuards', 'UseFilters', 'UseInterceptors', 'UsePipes', 'Catch', 'Logger', 'SetMetadata'],
   '@nestjs/core': ['NestFactory'],
   '@nestjs/testing': ['Test'],
 };

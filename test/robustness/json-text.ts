@@ -52,22 +52,3 @@ export function deepArray(depth: number): RawJson {
 export function deepObject(depth: number): RawJson {
   return new RawJson('{"a":'.repeat(depth) + '1' + '}'.repeat(depth));
 }
-
-/**
- * Whether parsed JSON holds what Fastify's secure-json-parse refuses by default: an own `__proto__` key, or a
- * `constructor` object with an own `prototype`. Iterative, so deep nesting cannot overflow the stack.
- */
-export function hasPoisonKeys(parsed: unknown): boolean {
-  const stack: unknown[] = [parsed];
-  while (stack.length > 0) {
-    const node = stack.pop();
-    if (typeof node !== 'object' || node === null) continue;
-    if (!Array.isArray(node)) {
-      if (Object.hasOwn(node, '__proto__')) return true;
-      const ctor: unknown = (node as Record<string, unknown>).constructor;
-      if (Object.hasOwn(node, 'constructor') && typeof ctor === 'object' && ctor !== null && Object.hasOwn(ctor, 'prototype')) return true;
-    }
-    for (const child of Object.values(node)) stack.push(child);
-  }
-  return false;
-}

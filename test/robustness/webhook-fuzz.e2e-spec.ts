@@ -3,7 +3,7 @@ import { MessengerWebhookModule } from 'nestjs-messenger-webhook';
 import { ADAPTERS, APP_SECRET, delivery, startServer, VERIFY_TOKEN, type AdapterName, type TestServer } from '../support/app.js';
 import { DEEP_NESTING, fuzzCase, MARKER_BASE, mixedDelivery, type FuzzCase } from './bodies.js';
 import { ALLOWED_STATUSES, CrashRecorder, mapLimit, pollutionSince, postRaw, prototypeSnapshot, RecordingBot, signatureHeader } from './harness.js';
-import { deepObject, hasPoisonKeys, toJsonText } from './json-text.js';
+import { deepObject, toJsonText } from './json-text.js';
 import { Prng, robustnessSeed } from './prng.js';
 
 const FUZZ_CASES = 2_500;
@@ -19,7 +19,8 @@ const EXPRESS_URLENCODED_LIMIT = 100 * 1024;
  * when Express's urlencoded parser finds the body over its limit), bytes that are not JSON (400, the framework's
  * parser), then the signature (401 absent or malformed, 403 wrong), then the envelope (400), else 200. Express's
  * JSON parser is strict (top level must be an object or array) and reads an empty body as `{}`; Fastify's refuses
- * an empty body and `__proto__` / `constructor.prototype` keys (secure-json-parse) before the route runs.
+ * an empty body. `__proto__` / `constructor.prototype` keys, which Fastify's parser refuses a whole body for, are
+ * removed on the webhook route of both adapters, so they change no status.
  */
 function expectedStatus(adapter: AdapterName, fuzz: FuzzCase): number {
   if (fuzz.contentType === null || !fuzz.contentType.startsWith('application/json')) {
@@ -33,7 +34,6 @@ function expectedStatus(adapter: AdapterName, fuzz: FuzzCase): number {
     return 400;
   }
   if (adapter === 'express' && (typeof parsed !== 'object' || parsed === null)) return 400;
-  if (adapter === 'fastify' && hasPoisonKeys(parsed)) return 400;
   if (fuzz.signature === 'none' || fuzz.signature === 'malformed') return 401;
   if (fuzz.signature === 'wrong-secret') return 403;
   const isEnvelope =
@@ -124,10 +124,9 @@ describe.each(ADAPTERS)('POST /webhook under generated bodies on %s', (adapter) 
     onTestFailed(() => console.error(`mixed deliveries on ${adapter} failed with seed ${seed}: replay with ROBUSTNESS_SEED=${seed}`));
     const rng = new Prng(seed ^ 0x6d1c);
     let marker = 1;
-    // Fastify refuses a body with a `__proto__` key whole (400, so Meta retries it): that is covered by the fuzz
-    // above, and here the point is what happens to the valid events of an accepted body.
-    const poisonKeys = adapter === 'express';
-    const deliveries = Array.from({ length: MIXED_DELIVERIES }, () => mixedDelivery(rng, () => marker++, { poisonKeys }));
+    // `__proto__` and `constructor.prototype` keys are removed on both adapters (Fastify's parser alone would refuse
+    // the whole body), so a poisoned event costs none of its neighbours.
+    const deliveries = Array.from({ length: MIXED_DELIVERIES }, () => mixedDelivery(rng, () => marker++, { poisonKeys: true }));
     const expected = deliveries.flatMap((mixed) => mixed.markers);
     expect(expected.length).toBeGreaterThan(MIXED_DELIVERIES);
 

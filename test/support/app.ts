@@ -17,7 +17,7 @@ export interface TestServer {
   app: INestApplication;
   url: string;
   /** POSTs `body` (an object is serialised; a string is sent as is) signed with `secret`. */
-  post(body: unknown, options?: { secret?: string | null; headers?: Record<string, string>; path?: string }): Promise<Response>;
+  post(body: unknown, options?: { secret?: string | null; headers?: Record<string, string>; path?: string; signal?: AbortSignal }): Promise<Response>;
   close(): Promise<void>;
 }
 
@@ -43,7 +43,7 @@ export async function createTestApp(
 export async function startServer(
   adapter: AdapterName,
   metadata: ModuleMetadata,
-  options: { rawBody?: boolean; path?: string; configure?: (app: INestApplication) => void; logger?: LoggerService } = {},
+  options: { rawBody?: boolean; path?: string; configure?: (app: INestApplication) => void; logger?: LoggerService; raiseExpressLimit?: boolean } = {},
 ): Promise<TestServer> {
   const moduleRef = await Test.createTestingModule(metadata).compile();
   const rawBody = options.rawBody ?? true;
@@ -53,7 +53,8 @@ export async function startServer(
     adapter === 'fastify'
       ? moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { rawBody, logger })
       : moduleRef.createNestApplication({ rawBody, logger });
-  if (adapter === 'express') (app as NestExpressApplication).useBodyParser('json', { limit: '2mb' });
+  // As the README tells Express users to; `raiseExpressLimit: false` leaves Nest's parser where init() puts it.
+  if (adapter === 'express' && options.raiseExpressLimit !== false) (app as NestExpressApplication).useBodyParser('json', { limit: '2mb' });
   options.configure?.(app);
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
@@ -67,7 +68,7 @@ export async function startServer(
       const secret = postOptions.secret === undefined ? APP_SECRET : postOptions.secret;
       if (secret !== null) headers['x-hub-signature-256'] = signBody(raw, secret);
       const target = postOptions.path ? `http://127.0.0.1:${address.port}/${postOptions.path}` : url;
-      return fetch(target, { method: 'POST', headers, body: raw });
+      return fetch(target, { method: 'POST', headers, body: raw, signal: postOptions.signal });
     },
     close: () => app.close(),
   };

@@ -18,6 +18,8 @@ import { ShopBot } from './shop.bot.js';
         // Without a token the bot still runs: the client logs each reply instead of sending it.
         graphApiDryRun: !config.pageAccessToken,
         graphApiUrl: config.graphApiUrl,
+        // QUEUE=redis://localhost:6379 runs the handlers on queue workers (QUEUE_ROLE=edge|worker|both).
+        queue: config.queue ? { connection: config.queue, role: config.queueRole } : undefined,
       }),
     }),
   ],

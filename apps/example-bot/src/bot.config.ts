@@ -20,6 +20,10 @@ export class BotConfig {
   readonly adapter: 'express' | 'fastify';
   /** Page access token for the Send API (`PAGE_ACCESS_TOKEN`); without it, replies are only logged (dry run). */
   readonly pageAccessToken?: string;
+  /** Queue mode's Redis (`QUEUE=redis://localhost:6379`); unset: events are handled in-process. */
+  readonly queue?: string;
+  /** Which part this process plays in queue mode (`QUEUE_ROLE`: `edge`, `worker` or `both`, the default). */
+  readonly queueRole: 'edge' | 'worker' | 'both';
   /** Graph API base URL (`GRAPH_API_URL`, default Meta's); tests point it at a fake Graph API. */
   readonly graphApiUrl?: string;
 
@@ -29,6 +33,8 @@ export class BotConfig {
     this.port = Number(env.PORT) || DEV_DEFAULTS.port;
     this.adapter = env.HTTP_ADAPTER === 'fastify' ? 'fastify' : 'express';
     this.pageAccessToken = env.PAGE_ACCESS_TOKEN || undefined;
+    this.queue = env.QUEUE || undefined;
+    this.queueRole = env.QUEUE_ROLE === 'edge' || env.QUEUE_ROLE === 'worker' ? env.QUEUE_ROLE : 'both';
     this.graphApiUrl = env.GRAPH_API_URL || undefined;
   }
 
@@ -43,5 +49,6 @@ export class BotConfig {
         ? 'PAGE_ACCESS_TOKEN set: replies go to the Send API'
         : 'PAGE_ACCESS_TOKEN not set: dry run, replies are logged ("[dry run] POST me/messages ..."), not sent',
     );
+    logger.log(this.queue ? `QUEUE set: queue mode, role ${this.queueRole}` : 'QUEUE not set: events are handled in this process');
   }
 }

@@ -31,9 +31,12 @@ export type {
 } from './handlers/route-filter.js';
 export type { Captures, StringMatcher } from './handlers/string-matcher.js';
 export { MessengerExecutionContext } from './handlers/execution-context.js';
-export { MessengerDispatcher, type DispatchSummary } from './dispatch/messenger-dispatcher.js';
+export { MessengerDispatcher, type AdmittedDelivery, type DeliveryRefusal, type DispatchSummary } from './dispatch/messenger-dispatcher.js';
 export type { WebhookEnvelope } from './delivery/envelope.js';
 export type { HandlerFailure } from './dispatch/handler-failure.js';
 export { InMemoryDedupeStore, type DedupeStore } from './dispatch/dedupe-store.js';
+export type { WebhookVersion } from './http/webhook-route.js';
 export { checkSignature, signBody, type SignatureCheck, type SignatureInput } from './http/signature.js';
+export { DeliveryRefusedError } from './dispatch/delivery-transport.js';
+export * from './queue/index.js';
 export * from './client/index.js';

@@ -12,3 +12,6 @@ export const MESSENGER_LISTENERS_METADATA = 'messenger-webhook:listeners';
 
 /** Injection token of the webhook's route path as configured (internal; read by the testing kit). */
 export const MESSENGER_WEBHOOK_PATH = Symbol('MESSENGER_WEBHOOK_PATH');
+
+/** Injection token of the webhook controller's version (internal; read by the testing kit). */
+export const MESSENGER_WEBHOOK_VERSION = Symbol('MESSENGER_WEBHOOK_VERSION');

@@ -1,5 +1,5 @@
-import { ConfigurableModuleBuilder } from '@nestjs/common';
-import { MESSENGER_WEBHOOK_PATH } from './messenger-webhook.constants.js';
+import { ConfigurableModuleBuilder, VERSION_NEUTRAL } from '@nestjs/common';
+import { MESSENGER_WEBHOOK_PATH, MESSENGER_WEBHOOK_VERSION } from './messenger-webhook.constants.js';
 import { createWebhookController } from './http/webhook.controller.js';
 import type { MessengerWebhookExtras, MessengerWebhookOptions } from './messenger-webhook.options.js';
 
@@ -13,10 +13,16 @@ export const {
   .setClassMethodName('forRoot')
   .setExtras<MessengerWebhookExtras>({ path: 'webhook', controllerDecorators: [] }, (definition, extras) => {
     const path = checkedPath(extras.path);
+    // Version-neutral unless asked: the callback URL registered at Meta must not move when the app enables versioning.
+    const version = extras.version ?? VERSION_NEUTRAL;
     return {
       ...definition,
-      controllers: [createWebhookController(path, extras.controllerDecorators ?? [])],
-      providers: [...(definition.providers ?? []), { provide: MESSENGER_WEBHOOK_PATH, useValue: path }],
+      controllers: [createWebhookController(path, extras.controllerDecorators ?? [], version)],
+      providers: [
+        ...(definition.providers ?? []),
+        { provide: MESSENGER_WEBHOOK_PATH, useValue: path },
+        { provide: MESSENGER_WEBHOOK_VERSION, useValue: version },
+      ],
     };
   })
   .build();

@@ -1,6 +1,9 @@
+import type { WebhookVersion } from './http/webhook-route.js';
 import type { DedupeStore } from './dispatch/dedupe-store.js';
 import { InMemoryDedupeStore } from './dispatch/dedupe-store.js';
+import { META_TIMEOUT_MS } from './dispatch/delivery-deadline.js';
 import type { HandlerFailure } from './dispatch/handler-failure.js';
+import { resolveQueueOptions, type MessengerQueueOptions, type ResolvedQueueOptions } from './queue/queue-options.js';
 import { resolveClientOptions, type MessengerClientOptions, type ResolvedClientConfig } from './client/client-options.js';
 
 /** How the `POST` answers relative to the handlers: after they settle, or at once. */
@@ -46,6 +49,8 @@ export interface MessengerWebhookCommonOptions extends MessengerClientOptions {
   handlerTimeout?: number;
   /** Milliseconds `app.close()` waits for handlers still running (default 10 000). */
   shutdownTimeout?: number;
+  /** `dispatch: 'await'`: milliseconds after which a delivery is answered `200` anyway, its handlers going on (default 15 000, below Meta's 20 s). */
+  deliveryDeadline?: number;
   /** Events taken in and not yet handled beyond which deliveries are answered `503`, so Meta delivers them later (default 1000). */
   maxPendingEvents?: number;
   /** Drop events Meta delivers again (default on: 1 hour, 50 000 keys, in memory); `false` turns it off. */
@@ -54,6 +59,8 @@ export interface MessengerWebhookCommonOptions extends MessengerClientOptions {
   maxRegExpInputLength?: number;
   /** Called with every handler failure no exception filter handled (after it was logged), e.g. to report it. */
   onHandlerError?: (failure: HandlerFailure) => void;
+  /** Queue mode: events go through Redis (BullMQ) to workers; durable, ordered and deduplicated across instances. */
+  queue?: MessengerQueueOptions;
 }
 
 /** Settings of redelivery detection. */
@@ -72,6 +79,8 @@ export interface MessengerWebhookExtras {
   path?: string;
   /** Decorators applied to the webhook controller, e.g. a `Public()` marker that your global auth guard honours. */
   controllerDecorators?: readonly ClassDecorator[];
+  /** Version of the webhook route under `app.enableVersioning()` (default `VERSION_NEUTRAL`: the URL stays as registered at Meta). */
+  version?: WebhookVersion;
 }
 
 /** The options after defaults and checks: what the rest of the module reads. */
@@ -86,10 +95,12 @@ export interface ResolvedMessengerWebhookConfig {
   readonly concurrency: number;
   readonly handlerTimeout: number;
   readonly shutdownTimeout: number;
+  readonly deliveryDeadline: number;
   readonly maxPendingEvents: number;
   readonly dedupe: { readonly ttl: number; readonly store: DedupeStore } | null;
   readonly maxRegExpInputLength: number;
   readonly onHandlerError?: (failure: HandlerFailure) => void;
+  readonly queue: ResolvedQueueOptions | null;
   readonly client: ResolvedClientConfig;
 }
 
@@ -111,6 +122,7 @@ export function resolveOptions(options: MessengerWebhookOptions | undefined): Re
     throw new Error(`${PREFIX} dispatch must be 'await' or 'background'`);
   }
   const dedupe = options.dedupe === false ? null : options.dedupe ?? {};
+  const concurrency = positive('concurrency', options.concurrency, 16);
   return {
     verifyToken: options.verifyToken,
     appSecrets,
@@ -119,9 +131,10 @@ export function resolveOptions(options: MessengerWebhookOptions | undefined): Re
     validateEvents: options.validateEvents ?? true,
     bodyLimit: positive('bodyLimit', options.bodyLimit, 1024 * 1024),
     dispatch,
-    concurrency: positive('concurrency', options.concurrency, 16),
+    concurrency,
     handlerTimeout: nonNegative('handlerTimeout', options.handlerTimeout, 10_000),
     shutdownTimeout: nonNegative('shutdownTimeout', options.shutdownTimeout, 10_000),
+    deliveryDeadline: belowMetaTimeout(positive('deliveryDeadline', options.deliveryDeadline, 15_000)),
     maxPendingEvents: positive('maxPendingEvents', options.maxPendingEvents, 1_000),
     dedupe: dedupe && {
       ttl: positive('dedupe.ttl', dedupe.ttl, 3_600_000),
@@ -129,8 +142,16 @@ export function resolveOptions(options: MessengerWebhookOptions | undefined): Re
     },
     maxRegExpInputLength: nonNegative('maxRegExpInputLength', options.maxRegExpInputLength, 4_096) || Number.POSITIVE_INFINITY,
     onHandlerError: options.onHandlerError,
+    queue: options.queue === undefined ? null : resolveQueueOptions(options.queue, concurrency),
     client: resolveClientOptions(options, appSecrets[0]),
   };
+}
+
+function belowMetaTimeout(deliveryDeadline: number): number {
+  if (deliveryDeadline >= META_TIMEOUT_MS) {
+    throw new Error(`${PREFIX} deliveryDeadline must be below ${META_TIMEOUT_MS} ms: Meta stops waiting after 20 s and delivers again`);
+  }
+  return deliveryDeadline;
 }
 
 function secretsOf(appSecret: MessengerWebhookOptions['appSecret']): string[] {

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { CliIo } from './io.js';
+import { withoutUserInfo } from './redact.js';
 
 /** A mistake in how the CLI was called: printed on one line, exit code 2. */
 export class UsageError extends Error {}
@@ -39,8 +40,8 @@ export function parseUrl(value: string): URL {
   try {
     url = new URL(value);
   } catch {
-    throw new UsageError(`invalid --url "${value}": give an absolute URL such as http://localhost:3000/webhook`);
+    throw new UsageError(`invalid --url "${withoutUserInfo(value)}": give an absolute URL such as http://localhost:3000/webhook`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`invalid --url "${value}": only http and https are supported`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`invalid --url "${withoutUserInfo(value)}": only http and https are supported`);
   return url;
 }

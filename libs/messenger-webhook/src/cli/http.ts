@@ -35,16 +35,33 @@ export function shorten(text: string, max = 200): string {
   return line.length > max ? `${line.slice(0, max - 3)}...` : line;
 }
 
-/** Sends one request, timing it; a network failure becomes an {@link UnreachableError} that names the cause. */
+/**
+ * Sends one request, timing it; a network failure becomes an {@link UnreachableError} that names the cause. User info
+ * in the URL (`http://user:password@host`) is sent as Basic authentication, as curl does: fetch refuses such URLs, and
+ * its error would print them whole.
+ */
 export async function exchange(url: URL, init: RequestInit = {}): Promise<Exchange> {
   const started = performance.now();
+  const { target, authorization } = withoutCredentials(url);
+  const headers = new Headers(init.headers);
+  if (authorization) headers.set('authorization', authorization);
   try {
-    const response = await fetch(url, { ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS), redirect: 'manual' });
+    const response = await fetch(target, { ...init, headers, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS), redirect: 'manual' });
     const body = await response.text();
     return { status: response.status, statusText: response.statusText, body, ms: Math.round(performance.now() - started) };
   } catch (error) {
-    throw new UnreachableError(`cannot reach URL: ${displayUrl(url)} (${causeOf(error)})`);
+    // The cause can quote the URL it was given: the handshake's carries the verify token.
+    throw new UnreachableError(`cannot reach URL: ${displayUrl(url)} (${causeOf(error).split(target.href).join(displayUrl(target))})`);
   }
+}
+
+function withoutCredentials(url: URL): { target: URL; authorization?: string } {
+  if (url.username === '' && url.password === '') return { target: url };
+  const target = new URL(url);
+  target.username = '';
+  target.password = '';
+  const user = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+  return { target, authorization: `Basic ${Buffer.from(user, 'utf8').toString('base64')}` };
 }
 
 /** POSTs `body` serialised and signed like Meta (`X-Hub-Signature-256` over the exact bytes sent). */
@@ -59,9 +76,19 @@ export async function postSigned(url: URL, body: unknown, secret: string): Promi
 export function deliveryProblem(result: Exchange): string | null {
   if (result.status === 200) return null;
   if (result.status === 401 || result.status === 403) {
-    return `the server refused the signature (${result.status}): the secret is probably wrong (it must be the app's App Secret)`;
+    // Blame the secret only when the server said the signature was the problem: an auth guard or a proxy answers 403 too.
+    if (/signature/i.test(result.body)) {
+      return `the server refused the signature (${result.status}): the secret is probably wrong (it must be the app's App Secret)`;
+    }
+    return `the server answered ${answered(result)}, which does not mention the signature: something else refused the request (an auth guard, a proxy)`;
   }
   return `the server answered ${result.status} ${result.statusText}, not 200: Meta would retry this delivery`;
+}
+
+/** `403 Forbidden: <the body on one line>`, for messages that report what a server said. */
+export function answered(result: Exchange): string {
+  const body = shorten(result.body, 160);
+  return `${result.status} ${result.statusText}${body ? `: ${body}` : ''}`;
 }
 
 /** The status line printed for an answer: `200 OK in 12 ms: EVENT_RECEIVED`. */

@@ -1,9 +1,11 @@
 import { UsageError } from './args.js';
+import { DEAD_LETTERS_HELP } from './commands/dead-letters-help.js';
 import { SEND_HELP, sendCommand } from './commands/send.js';
 import { TOUR_HELP, tourCommand } from './commands/tour.js';
 import { VERIFY_HELP, verifyCommand } from './commands/verify.js';
 import { UnreachableError } from './http.js';
 import { processIo, type CliIo } from './io.js';
+import { redactingIo, secretsOf } from './redact.js';
 
 /** Help of `messenger-webhook` itself. */
 export const MAIN_HELP = `Usage: messenger-webhook <command> [options]
@@ -14,6 +16,7 @@ Commands:
   send     send one event (or a JSON file) signed like Meta       messenger-webhook send --help
   verify   run the GET subscription handshake                      messenger-webhook verify --help
   tour     handshake + one delivery of every event type            messenger-webhook tour --help
+  dead-letters  list, show, replay or drop queue-mode dead letters  messenger-webhook dead-letters --help
 
 Environment: MESSENGER_WEBHOOK_URL, MESSENGER_APP_SECRET, MESSENGER_VERIFY_TOKEN stand in for --url, --secret, --token.
 Exit codes: 0 passed, 1 the server refused, failed or could not be reached, 2 wrong usage.`;
@@ -22,10 +25,13 @@ const COMMANDS: Record<string, { run: (argv: readonly string[], io: CliIo) => Pr
   send: { run: sendCommand, help: SEND_HELP },
   verify: { run: verifyCommand, help: VERIFY_HELP },
   tour: { run: tourCommand, help: TOUR_HELP },
+  // Imported on use: it loads the queue code (and bullmq, ioredis), which the other commands never need.
+  'dead-letters': { run: async (argv, io) => (await import('./commands/dead-letters.js')).deadLettersCommand(argv, io), help: DEAD_LETTERS_HELP },
 };
 
 /** Runs the CLI with `argv` (the arguments after the program name) and resolves to the exit code; never rejects. */
-export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+export async function main(argv: readonly string[], processIoOrTest: CliIo = processIo()): Promise<number> {
+  const io = redactingIo(processIoOrTest, secretsOf(argv, processIoOrTest.env));
   const [name, ...rest] = argv;
   if (name === undefined) {
     io.err(MAIN_HELP);

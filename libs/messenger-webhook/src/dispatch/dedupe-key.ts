@@ -1,5 +1,6 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { JsonObject } from '../delivery/json.js';
+import type { MessengerContext } from '../events/messenger-context.js';
 import { conversationOf, type PreparedEvent } from './prepared-event.js';
 
 /**
@@ -7,7 +8,7 @@ import { conversationOf, type PreparedEvent } from './prepared-event.js';
  * anything else by everything it carries, so a reaction and its unreact, or two mid-less postbacks, never collide.
  * Pure; throws on a raw event too deeply nested to serialise.
  */
-export function dedupeKey({ definition, raw, meta }: PreparedEvent): string {
+export function dedupeKey({ definition, raw, meta }: Pick<PreparedEvent, 'definition' | 'raw'> & { meta: Pick<PreparedEvent['meta'], 'object' | 'pageId' | 'standby'> }): string {
   const prefix = `${meta.object}|${meta.pageId}|${definition.kind}|${meta.standby ? 's' : 'm'}`;
   if (definition.kind === 'message' || definition.kind === 'echo') {
     const message = raw.message as JsonObject;
@@ -15,4 +16,19 @@ export function dedupeKey({ definition, raw, meta }: PreparedEvent): string {
   }
   const digest = createHash('sha256').update(JSON.stringify(raw)).digest('base64');
   return `${prefix}|${conversationOf(definition, raw)}|${String(raw.timestamp)}|${digest}`;
+}
+
+/**
+ * The event's {@link dedupeKey} (`null` when it is too deeply nested to serialise) and its stable id
+ * ({@link MessengerContext.eventId}): a short digest of the key, so a redelivery gets the same id on any instance. An
+ * event without a key gets a random id (it cannot be deduplicated either).
+ */
+export function eventKeys(event: Parameters<typeof dedupeKey>[0]): { dedupeKey: string | null; eventId: string } {
+  let key: string | null;
+  try {
+    key = dedupeKey(event);
+  } catch {
+    key = null;
+  }
+  return { dedupeKey: key, eventId: createHash('sha256').update(key ?? randomUUID()).digest('base64url').slice(0, 22) };
 }

@@ -93,7 +93,7 @@ export class EventRunner {
         }
       } catch (error) {
         failures++;
-        this.reporter.report({ reason: 'error', error, handler: route.handler.name, kind: definition.kind, mid, pageId: meta.pageId, event });
+        this.reporter.report({ reason: 'error', error, handler: route.handler.name, kind: definition.kind, mid, pageId: meta.pageId, eventId: meta.eventId, event });
         continue;
       }
       if (!captures) continue;
@@ -113,7 +113,7 @@ export class EventRunner {
     stillRunning: Promise<unknown>[],
   ): Promise<boolean> {
     let invocation = handler.invoke(event, context);
-    const base = { handler: handler.name, kind: context.kind, mid, pageId: context.pageId, event };
+    const base = { handler: handler.name, kind: context.kind, mid, pageId: context.pageId, eventId: context.eventId, event };
     let outcome = this.watchdog ? await this.watchdog.watch(invocation) : await invocation;
     let replying = false;
     if (outcome !== TIMED_OUT && outcome.status === 'done' && outcome.value !== undefined) {
@@ -132,7 +132,7 @@ export class EventRunner {
       return false;
     }
     if (outcome.status === 'failed') {
-      this.reporter.report({ ...base, reason: 'error', error: outcome.error, filterError: outcome.filterError });
+      this.reporter.report({ ...base, reason: 'error', error: outcome.error, filterError: outcome.filterError, ...(outcome.stage && { stage: outcome.stage }) });
       return false;
     }
     if (outcome.status === 'skipped') this.logger.debug(`${handler.name} skipped a ${context.kind} event: a guard refused it`);

@@ -1,4 +1,5 @@
 import type { EventKind } from '../events/event-kinds.js';
+import type { MessengerContext } from '../events/messenger-context.js';
 
 /** One handler call that failed and that no exception filter handled: what the library logs and reports. */
 export interface HandlerFailure {
@@ -6,6 +7,8 @@ export interface HandlerFailure {
   readonly reason: 'error' | 'timeout';
   /** The error thrown (for a timeout, an Error describing it). */
   readonly error: unknown;
+  /** `'guard'` when a guard threw before the handler ran (a global HTTP guard that ignores `context.getType()`, typically). */
+  readonly stage?: 'guard';
   /** What the handler's exception filter threw while handling `error`, if it threw something else. */
   readonly filterError?: unknown;
   /** `Class.method` of the handler. */
@@ -16,6 +19,8 @@ export interface HandlerFailure {
   readonly mid?: string;
   /** The entry's page (or Instagram account) id. */
   readonly pageId: string;
+  /** The event's stable id ({@link MessengerContext.eventId}). */
+  readonly eventId: string;
   /** The event instance the handler received. */
   readonly event: object;
 }

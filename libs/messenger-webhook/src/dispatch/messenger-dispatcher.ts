@@ -7,6 +7,8 @@ import { MessengerHandlerRegistry } from '../handlers/handler-registry.js';
 import { MESSENGER_WEBHOOK_CONFIG } from '../messenger-webhook.constants.js';
 import type { ResolvedMessengerWebhookConfig } from '../messenger-webhook.options.js';
 import { ConversationScheduler } from './conversation-scheduler.js';
+import { deliveryProblemsLine } from './delivery-problems.js';
+import type { DeliveryTransport } from './delivery-transport.js';
 import { EventRunner, type EventRun } from './event-runner.js';
 import { FailureReporter } from './failure-reporter.js';
 import type { HandlerFailure } from './handler-failure.js';
@@ -56,10 +58,13 @@ export class MessengerDispatcher implements OnModuleDestroy {
   private readonly reporter: FailureReporter;
   private readonly scheduler: ConversationScheduler;
   private readonly redeliveries: RedeliveryFilter | null;
-  private readonly runner: EventRunner;
   private readonly pending: PendingEvents;
+  private transport: DeliveryTransport | null = null;
   private closing = false;
   private refusing = false;
+
+  /** The invoking stage, shared with the queue worker so handlers run the same way in both transports (internal). */
+  readonly runner: EventRunner;
 
   /** Every handler failure no exception filter handled, as it happens (send them to your error tracker). */
   readonly failures$: Observable<HandlerFailure>;
@@ -78,6 +83,16 @@ export class MessengerDispatcher implements OnModuleDestroy {
     this.pending = new PendingEvents(config.maxPendingEvents);
   }
 
+  /** Sends deliveries to `transport` instead of the in-process scheduler (queue mode; set once at module init, internal). */
+  useTransport(transport: DeliveryTransport): void {
+    this.transport = transport;
+  }
+
+  /** True when deliveries go to another transport (queue mode): their summary resolves once they are accepted, and may reject. */
+  get hasTransport(): boolean {
+    return this.transport !== null;
+  }
+
   /** True once the app is shutting down: new deliveries should be refused so Meta redelivers them later. */
   get isClosing(): boolean {
     return this.closing;
@@ -89,6 +104,8 @@ export class MessengerDispatcher implements OnModuleDestroy {
    */
   admit(envelope: WebhookEnvelope): AdmittedDelivery | DeliveryRefusal {
     if (this.closing) return 'closing';
+    // Queue mode: Redis is the buffer, so only the transport decides whether it takes the delivery.
+    if (this.transport) return { summary: this.run(envelope, this.pending.open()), acknowledge: () => undefined };
     if (this.pending.full) {
       if (!this.refusing) {
         this.refusing = true;
@@ -104,7 +121,10 @@ export class MessengerDispatcher implements OnModuleDestroy {
     return { summary: this.run(envelope, ledger), acknowledge: () => ledger.acknowledge() };
   }
 
-  /** Dispatches every event of a delivery, with no bound; resolves once each handler call settled (or timed out). Never rejects. */
+  /**
+   * Dispatches every event of a delivery, with no bound; resolves once each handler call settled (or timed out). Never rejects.
+   * In queue mode it resolves once every event is in Redis, and rejects with `DeliveryRefusedError` when Redis cannot take them.
+   */
   async dispatch(envelope: WebhookEnvelope): Promise<DispatchSummary> {
     const ledger = this.pending.open();
     const summary = await this.run(envelope, ledger);
@@ -119,9 +139,11 @@ export class MessengerDispatcher implements OnModuleDestroy {
       this.logger.warn(`Ignored a delivery for object "${envelope.object.slice(0, 40)}": only "page" and "instagram" are handled`);
       return summary;
     }
-    for (const problem of delivery.problems) this.logger.warn(`Skipped ${problem}`);
+    const problems = deliveryProblemsLine(delivery.problems);
+    if (problems) this.logger.warn(problems);
     summary.events = delivery.events.length;
     summary.invalid = delivery.problems.length;
+    if (this.transport) return this.transport.deliver(delivery, summary);
     ledger.add(delivery.events.length);
     const runs = await Promise.all(
       delivery.events.map((prepared) => this.scheduler.schedule(prepared.conversationKey, () => this.process(prepared, ledger))),

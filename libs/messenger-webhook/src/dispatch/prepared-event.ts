@@ -4,6 +4,7 @@ import { classify, type AnyEventKind } from '../events/classify.js';
 import { payloadOf } from '../events/event-kinds.js';
 import type { MessengerContext } from '../events/messenger-context.js';
 import { senderOf } from '../handlers/params.factory.js';
+import { eventKeys } from './dedupe-key.js';
 
 /** Where an event came from and what it is, before it is turned into its class: plain data, so it can be queued. */
 export type EventMeta = Omit<MessengerContext, 'params' | 'reply'>;
@@ -20,6 +21,8 @@ export interface PreparedEvent {
   readonly slot: RawEventSlot;
   /** Events with the same key are handled one at a time, in arrival order: page plus the person on the other side. */
   readonly conversationKey: string;
+  /** What redeliveries of this event share (see `dedupeKey`), computed once; `null` when it cannot be computed. */
+  readonly dedupeKey: string | null;
 }
 
 /** The events of one delivery, ready to schedule, and what had to be skipped. */
@@ -44,17 +47,21 @@ export function prepareDelivery(envelope: WebhookEnvelope): PreparedDelivery {
 /** Classifies one raw event and works out its conversation. Pure. */
 export function prepareEvent(slot: RawEventSlot, platform: MessengerContext['platform'], object: string): PreparedEvent {
   const definition = classify(slot.raw, slot.source === 'changes' ? 'changes' : 'messaging');
+  const standby = slot.source === 'standby';
+  const keys = eventKeys({ definition, raw: slot.raw, meta: { object, pageId: slot.pageId, standby } });
   const meta: EventMeta = {
     platform,
     object,
     pageId: slot.pageId,
     time: slot.time,
-    standby: slot.source === 'standby',
+    standby,
     source: slot.source,
     kind: definition.kind,
     field: definition.field,
+    eventId: keys.eventId,
   };
-  return { definition, raw: slot.raw, meta, slot, conversationKey: `${object}|${slot.pageId}|${conversationOf(definition, slot.raw)}` };
+  const conversationKey = `${object}|${slot.pageId}|${conversationOf(definition, slot.raw)}`;
+  return { definition, raw: slot.raw, meta, slot, conversationKey, dedupeKey: keys.dedupeKey };
 }
 
 /** The person on the other side of the conversation: the recipient of an echo, the sender of anything else. */

@@ -25,6 +25,11 @@ export interface MessengerContext {
   readonly kind: EventKind;
   /** The webhook field that delivers this event type (`'messages'`, `'message_echoes'`, ...). */
   readonly field: string;
+  /**
+   * The event's stable id: the same for every redelivery of the event, on every instance. Use it to make a handler
+   * idempotent (a queue worker killed mid-handler means the event runs again elsewhere).
+   */
+  readonly eventId: string;
   /** Values captured by the handler's filter (`{name}` placeholders and RegExp named groups). */
   readonly params: Readonly<Record<string, string>>;
   /**

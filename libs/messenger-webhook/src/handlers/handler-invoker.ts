@@ -19,7 +19,7 @@ export type InvocationOutcome =
   | { readonly status: 'done'; readonly value?: unknown }
   | { readonly status: 'skipped' }
   | { readonly status: 'filtered'; readonly error: unknown }
-  | { readonly status: 'failed'; readonly error: unknown; readonly filterError?: unknown };
+  | { readonly status: 'failed'; readonly error: unknown; readonly filterError?: unknown; readonly stage?: 'guard' };
 
 /** One handler call with every enhancer applied; never rejects. */
 export type Invoker = (event: object, context: MessengerContext) => Promise<InvocationOutcome>;
@@ -81,10 +81,15 @@ export class HandlerInvokerFactory {
     const { enhancers } = this;
     return async (event, context) => {
       const args = [event, context];
-      try {
-        if (guards.length > 0 && !(await enhancers.tryActivate(guards, args, instance, callback, MESSENGER_CONTEXT_TYPE))) {
-          return SKIPPED;
+      if (guards.length > 0) {
+        try {
+          if (!(await enhancers.tryActivate(guards, args, instance, callback, MESSENGER_CONTEXT_TYPE))) return SKIPPED;
+        } catch (error) {
+          // Told apart from the handler's own errors: a guard throwing on every event is usually a global HTTP guard.
+          return this.applyFilters(filters, error, args, instance, callback, 'guard');
         }
+      }
+      try {
         // What the handler returned, as mapped by its interceptors: a reply, when it is one.
         return doneWith(await call(event, context));
       } catch (error) {
@@ -99,9 +104,10 @@ export class HandlerInvokerFactory {
     args: unknown[],
     instance: object,
     callback: Callback,
+    stage?: 'guard',
   ): Promise<InvocationOutcome> {
     const filter = filters.length > 0 ? selectExceptionFilter(filters, error) : undefined;
-    if (!filter) return { status: 'failed', error };
+    if (!filter) return stage ? { status: 'failed', error, stage } : { status: 'failed', error };
     const host = new HandlerArgumentsHost(args, instance.constructor as Type<unknown>, callback, MESSENGER_CONTEXT_TYPE);
     try {
       await filter.func(error, host);
@@ -109,7 +115,8 @@ export class HandlerInvokerFactory {
     } catch (filterError) {
       // A filter that rethrows, or breaks (an HTTP-only global filter calling switchToHttp()), leaves the failure
       // unhandled; the handler's own error stays the one reported, since it is the one to fix.
-      return filterError === error ? { status: 'failed', error } : { status: 'failed', error, filterError };
+      const failed = filterError === error ? { status: 'failed' as const, error } : { status: 'failed' as const, error, filterError };
+      return stage ? { ...failed, stage } : failed;
     }
   }
 }

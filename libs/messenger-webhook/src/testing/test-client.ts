@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { RequestMethod, type INestApplication } from '@nestjs/common';
+import { RequestMethod, VERSION_NEUTRAL, type INestApplication } from '@nestjs/common';
 import { ApplicationConfig } from '@nestjs/core';
 import { MessengerClient } from '../client/messenger-client.js';
 import { MessengerDispatcher, type DispatchSummary } from '../dispatch/messenger-dispatcher.js';
-import { MESSENGER_WEBHOOK_CONFIG, MESSENGER_WEBHOOK_PATH } from '../messenger-webhook.constants.js';
+import { appRouting, webhookTarget, type AppRouting, type WebhookRouteSpec, type WebhookVersion } from '../http/webhook-route.js';
+import { MESSENGER_WEBHOOK_CONFIG, MESSENGER_WEBHOOK_PATH, MESSENGER_WEBHOOK_VERSION } from '../messenger-webhook.constants.js';
 import type { ResolvedMessengerWebhookConfig } from '../messenger-webhook.options.js';
 import { metaStringify } from './meta-json.js';
 import { signPayload } from './sign-payload.js';
@@ -70,7 +71,8 @@ export class MessengerTestClient {
     const headers: Record<string, string> = { 'content-type': 'application/json', ...options.headers };
     const secret = options.secret === undefined ? this.appSecret() : options.secret;
     if (secret !== null && secret !== undefined) headers['x-hub-signature-256'] = signPayload(raw, secret);
-    const response = await fetch(await this.url(RequestMethod.POST), { method: 'POST', headers, body: raw });
+    const { url, headers: routeHeaders } = await this.target(RequestMethod.POST);
+    const response = await fetch(url, { method: 'POST', headers: { ...routeHeaders, ...headers }, body: raw });
     const body = await response.text();
     if (options.waitForHandlers !== false) {
       await this.dispatcher().idle();
@@ -94,25 +96,29 @@ export class MessengerTestClient {
 
   /** Runs Meta's GET handshake with `token` and a random challenge. */
   async verify(token: string, challenge = randomBytes(8).toString('hex')): Promise<TestResponse> {
-    const url = new URL(await this.url(RequestMethod.GET));
+    const target = await this.target(RequestMethod.GET);
+    const url = new URL(target.url);
     url.searchParams.set('hub.mode', 'subscribe');
     url.searchParams.set('hub.verify_token', token);
     url.searchParams.set('hub.challenge', challenge);
-    const response = await fetch(url);
+    const response = await fetch(url, { headers: target.headers });
     return { status: response.status, body: await response.text() };
   }
 
   /** The webhook's URL, making the app listen on 127.0.0.1 (any free port) if it does not listen yet. */
   async webhookUrl(): Promise<string> {
-    return this.url(RequestMethod.POST);
+    return (await this.target(RequestMethod.POST)).url;
   }
 
-  private async url(method: RequestMethod): Promise<string> {
+  /** The URL of the webhook's `method` route, and the headers its version needs under header or media-type versioning. */
+  private async target(method: RequestMethod): Promise<{ url: string; headers: Record<string, string> }> {
     this.baseUrl ??= this.listen().catch((error: unknown) => {
       this.baseUrl = undefined;
       throw error;
     });
-    return `${await this.baseUrl}${this.routePath(method)}`;
+    const base = await this.baseUrl;
+    const { path, headers } = webhookTarget(this.routeSpec(), this.appRouting(), method);
+    return { url: `${base}${path}`, headers: { ...headers } };
   }
 
   private async listen(): Promise<string> {
@@ -127,20 +133,23 @@ export class MessengerTestClient {
     return `http://${host}:${address.port}`;
   }
 
-  private routePath(method: RequestMethod): string {
-    const route = `/${trimSlashes(this.options.path ?? this.lookup<string>(MESSENGER_WEBHOOK_PATH, 'the webhook path'))}`;
-    let config: ApplicationConfig;
+  private routeSpec(): WebhookRouteSpec {
+    const path = this.options.path ?? this.lookup<string>(MESSENGER_WEBHOOK_PATH, 'the webhook path');
+    let version: WebhookVersion = VERSION_NEUTRAL;
     try {
-      config = this.app.get(ApplicationConfig, { strict: false });
+      version = this.app.get<WebhookVersion>(MESSENGER_WEBHOOK_VERSION, { strict: false });
     } catch {
-      return route;
+      // Registered by every module instance; a missing one means the default.
     }
-    const prefix = trimSlashes(config.getGlobalPrefix() ?? '');
-    if (!prefix) return route;
-    const excluded = (config.getGlobalPrefixOptions()?.exclude ?? []).some(
-      (rule) => (rule.requestMethod === RequestMethod.ALL || rule.requestMethod === method) && rule.pathRegex.test(route),
-    );
-    return excluded ? route : `/${prefix}${route}`;
+    return { path, version };
+  }
+
+  private appRouting(): AppRouting {
+    try {
+      return appRouting(this.app.get(ApplicationConfig, { strict: false }));
+    } catch {
+      return appRouting(undefined);
+    }
   }
 
   private appSecret(): string | undefined {
@@ -163,8 +172,4 @@ export class MessengerTestClient {
       throw new Error(`MessengerTestClient: ${what} was not found in the app: import MessengerWebhookModule.forRoot(...) in the module under test`);
     }
   }
-}
-
-function trimSlashes(path: string): string {
-  return path.replace(/^\/+|\/+$/g, '');
 }

@@ -3,7 +3,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Injectable } from '@nestjs/common';
+import { Injectable, type CanActivate } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Ctx, EVENT_KINDS, MessengerWebhookModule, OnEvent, Text, type MessengerContext } from 'nestjs-messenger-webhook';
 import { MessengerEvents, WebhookBodyBuilder } from 'nestjs-messenger-webhook/testing';
@@ -155,6 +156,73 @@ describe('messenger-webhook CLI against a running app', () => {
 
     expect(result.code).toBe(1);
     expect(result.err).toMatch(/^messenger-webhook: cannot reach URL: .*ECONNREFUSED/);
+  });
+});
+
+/** Refuses every request the way a typical app-wide auth guard does: Nest's default 403 body. */
+@Injectable()
+class DenyAll implements CanActivate {
+  canActivate(): boolean {
+    return false;
+  }
+}
+
+describe('messenger-webhook CLI never prints credentials or tokens, and says what a 403 was', () => {
+  let server: TestServer;
+  let guarded: TestServer;
+  const PASSWORD = 'pw-4f9c1e';
+  const TOKEN = 'token-77ad21';
+  const SECRET = 'secret-5b8e33';
+
+  beforeAll(async () => {
+    server = await startServer('express', { imports: [MessengerWebhookModule.forRoot({ verifyToken: VERIFY_TOKEN, appSecret: APP_SECRET })] });
+    guarded = await startServer('express', {
+      imports: [MessengerWebhookModule.forRoot({ verifyToken: VERIFY_TOKEN, appSecret: APP_SECRET })],
+      providers: [{ provide: APP_GUARD, useClass: DenyAll }],
+    });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await guarded?.close();
+  });
+
+  /** `url` with a user and password in it. */
+  const withCredentials = (url: string) => url.replace('http://', `http://alice:${PASSWORD}@`);
+
+  it('verify with credentials in the URL sends them as Basic auth and prints neither them nor the token', async () => {
+    const result = await run(['verify', '--url', withCredentials(server.url), '--token', TOKEN]);
+    const printed = `${result.out}\n${result.err}`;
+    expect(result.code).toBe(1);
+    expect(printed).not.toContain(PASSWORD);
+    expect(printed).not.toContain(TOKEN);
+    expect(printed).not.toContain('alice');
+    expect(result.err).toMatch(/handshake refused \(403\): the verify token is probably wrong/);
+  });
+
+  it('send and tour with credentials in the URL print neither them, the secret nor the token', async () => {
+    for (const argv of [
+      ['send', '--url', withCredentials(server.url), '--secret', SECRET, 'text', 'hi'],
+      ['tour', '--url', withCredentials(server.url), '--secret', SECRET, '--token', TOKEN],
+      ['send', '--url', `http://alice:${PASSWORD}@[::1`, '--secret', SECRET, 'text', 'hi'],
+      ['verify', '--url', `http://alice:${PASSWORD}@127.0.0.1:${await closedPort()}/webhook`, '--token', TOKEN],
+    ]) {
+      const result = await run(argv);
+      const printed = `${result.out}\n${result.err}`;
+      expect(result.code, argv.join(' ')).not.toBe(0);
+      for (const secret of [PASSWORD, TOKEN, SECRET]) expect(printed, argv.join(' ')).not.toContain(secret);
+    }
+  });
+
+  it('a 403 from another guard is reported as what the server answered, not blamed on the secret or the token', async () => {
+    const sent = await run(['send', '--url', guarded.url, '--secret', APP_SECRET, 'text', 'hi']);
+    expect(sent.code).toBe(1);
+    expect(sent.err).not.toMatch(/secret is probably wrong/);
+    expect(sent.err).toMatch(/answered 403 Forbidden: .*Forbidden resource/);
+
+    const verified = await run(['verify', '--url', guarded.url, '--token', VERIFY_TOKEN]);
+    expect(verified.code).toBe(1);
+    expect(verified.err).not.toMatch(/verify token is probably wrong/);
+    expect(verified.err).toMatch(/answered 403 Forbidden: .*Forbidden resource/);
   });
 });
 

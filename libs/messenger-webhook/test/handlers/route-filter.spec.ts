@@ -18,6 +18,7 @@ function contextOf(overrides: Partial<MessengerContext> = {}): MessengerContext 
     source: 'messaging',
     kind: 'message',
     field: 'messages',
+    eventId: 'EVENT_ID',
     params: {},
     reply: () => Promise.reject(new Error('filters never reply')),
     ...overrides,

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { parseCommand, parseUrl, required } from '../args.js';
 import type { CliIo } from '../io.js';
-import { displayUrl, exchange, shorten, statusLine, type Exchange } from '../http.js';
+import { answered, displayUrl, exchange, shorten, statusLine, type Exchange } from '../http.js';
 
 const OPTIONS = {
   url: { type: 'string' },
@@ -33,8 +33,11 @@ export async function handshake(url: URL, token: string): Promise<{ result: Exch
   if (result.status === 200) {
     return { result, problem: `handshake failed: the body must be exactly the challenge "${challenge}", got "${shorten(result.body, 60)}"` };
   }
-  if (result.status === 401 || result.status === 403) {
+  if ((result.status === 401 || result.status === 403) && /verif|token/i.test(result.body)) {
     return { result, problem: `handshake refused (${result.status}): the verify token is probably wrong` };
+  }
+  if (result.status === 401 || result.status === 403) {
+    return { result, problem: `handshake failed: the server answered ${answered(result)}, which does not mention the verify token: something else refused the request (an auth guard, a proxy)` };
   }
   return { result, problem: `handshake failed: the server answered ${result.status} ${result.statusText}, not 200` };
 }

@@ -1,0 +1,117 @@
+import { Readable } from 'node:stream';
+import { Inject, Injectable, Logger, PayloadTooLargeException, RequestMethod, type OnModuleInit } from '@nestjs/common';
+import { ApplicationConfig, HttpAdapterHost } from '@nestjs/core';
+import { MESSENGER_WEBHOOK_PATH, MESSENGER_WEBHOOK_VERSION } from '../messenger-webhook.constants.js';
+import { mayHoldPoisonedKeys, parseWithoutPoisonedKeys } from './poisoned-keys.js';
+import { appRouting, webhookPaths, type WebhookVersion } from './webhook-route.js';
+
+/** A delivery the Fastify hook read itself: the bytes Meta signed, and the body parsed from them without poisoned keys. */
+export interface HeldBody {
+  readonly raw: Buffer;
+  readonly parsed: unknown;
+}
+
+/** Where the Fastify hook leaves a {@link HeldBody} on the request for the controller. */
+export const HELD_BODY = Symbol('messenger-webhook:held-body');
+
+/** What Fastify's parser gets instead of a body the hook holds: trivially valid JSON. */
+const PLACEHOLDER = Buffer.from('{}');
+
+/** The parts of a Fastify request the hook reads (the library does not depend on Fastify's types). */
+interface HookRequest {
+  method: string;
+  headers: Record<string, string | string[] | undefined>;
+  routeOptions?: { url?: string; bodyLimit?: number };
+  [HELD_BODY]?: HeldBody;
+}
+
+/** The part of a Fastify reply the hook uses. */
+interface HookReply {
+  header(name: string, value: string): unknown;
+}
+
+type PreParsingHook = (request: HookRequest, reply: HookReply, payload: NodeJS.ReadableStream) => Promise<NodeJS.ReadableStream>;
+
+/** The parts of a Fastify instance the hook uses. */
+interface FastifyInstanceLike {
+  addHook(name: 'preParsing', hook: PreParsingHook): unknown;
+  initialConfig?: { bodyLimit?: number };
+}
+
+const JSON_MEDIA_TYPE = /^application\/json\s*(;|$)/i;
+const FASTIFY_DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+/**
+ * Makes Fastify take a signed body with a `__proto__` (or `constructor.prototype`) key as Express does, on the
+ * webhook route only: Fastify's parser refuses such a body whole with `400`, so its valid events are lost and Meta,
+ * which does not retry a `4xx`, never sends them again. A `preParsing` hook reads the webhook's JSON body (within the
+ * route's body limit); only when it holds such keys, the hook parses it without them, holds the signed bytes and that
+ * body on the request, and gives Fastify's parser `{}` instead. The controller checks the signature over the held
+ * bytes. The app's other routes keep Fastify's own rules.
+ */
+@Injectable()
+export class FastifyWebhookBody implements OnModuleInit {
+  private readonly logger = new Logger('MessengerWebhook');
+
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly appConfig: ApplicationConfig,
+    @Inject(MESSENGER_WEBHOOK_PATH) private readonly path: string,
+    @Inject(MESSENGER_WEBHOOK_VERSION) private readonly version: WebhookVersion,
+  ) {}
+
+  /** Adds the hook on a Fastify app (before it listens); does nothing on Express or without HTTP. */
+  onModuleInit(): void {
+    const adapter = this.adapterHost?.httpAdapter;
+    if (!adapter || adapter.getType() !== 'fastify') return;
+    const fastify = adapter.getInstance() as FastifyInstanceLike;
+    const urls = new Set(webhookPaths({ path: this.path, version: this.version }, appRouting(this.appConfig), RequestMethod.POST));
+    fastify.addHook('preParsing', async (request, reply, payload) => {
+      if (request.method !== 'POST' || !urls.has(request.routeOptions?.url ?? '')) return payload;
+      if (!JSON_MEDIA_TYPE.test(String(request.headers['content-type'] ?? ''))) return payload;
+      const limit = request.routeOptions?.bodyLimit ?? fastify.initialConfig?.bodyLimit ?? FASTIFY_DEFAULT_BODY_LIMIT;
+      const raw = await readAll(payload, request.headers['content-length'], limit, reply);
+      if (!mayHoldPoisonedKeys(raw)) return replay(raw, raw.length);
+      let parsed: unknown;
+      let removed: number;
+      try {
+        ({ value: parsed, removed } = parseWithoutPoisonedKeys(raw.toString('utf8')));
+      } catch {
+        // Not JSON: Fastify's parser says so, as for any other body.
+        return replay(raw, raw.length);
+      }
+      // Only a key Fastify's parser would refuse (a plain "constructor" is fine) makes the hook keep the body.
+      if (removed === 0) return replay(raw, raw.length);
+      // Held rather than serialised again for the parser: a body can nest deeper than JSON.stringify recurses.
+      request[HELD_BODY] = { raw, parsed };
+      this.logger.debug(`Removed ${removed} __proto__ / constructor.prototype keys from a delivery before Fastify's parser saw it`);
+      return replay(PLACEHOLDER, raw.length);
+    });
+  }
+}
+
+/** A stream of `bytes` for Fastify's parser; `receivedEncodedLength` is how Fastify checks it against Content-Length. */
+function replay(bytes: Buffer, received: number): NodeJS.ReadableStream {
+  return Object.assign(Readable.from([bytes], { objectMode: false }), { receivedEncodedLength: received });
+}
+
+/**
+ * Reads a request body whole, refusing past `limit` bytes with `413` as Fastify's parser does, connection closed
+ * (the rest of the body is not read).
+ */
+async function readAll(payload: NodeJS.ReadableStream, contentLength: string | string[] | undefined, limit: number, reply: HookReply): Promise<Buffer> {
+  const tooLarge = () => {
+    reply.header('connection', 'close');
+    return new PayloadTooLargeException('Request body is too large');
+  };
+  if (typeof contentLength === 'string' && Number(contentLength) > limit) throw tooLarge();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of payload) {
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    size += buffer.length;
+    if (size > limit) throw tooLarge();
+    chunks.push(buffer);
+  }
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+}
