@@ -1,9 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type INestApplication } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MessengerDispatcher, MessengerWebhookModule, OnMessage, type DispatchMode } from 'nestjs-messenger-webhook';
-import { ADAPTERS, APP_SECRET, delivery, startServer, VERIFY_TOKEN, type AdapterName, type TestServer } from '../support/app.js';
+import { createMessengerTestClient, MessengerEvents, type MessengerTestClient } from 'nestjs-messenger-webhook/testing';
+import { ADAPTERS, APP_SECRET, createTestApp, VERIFY_TOKEN, type AdapterName } from '../support/app.js';
 import { deferred } from '../support/deferred.js';
-import { textMessage } from '../support/deliveries.js';
 
 /** A handler that says when it starts, then holds until the test releases it. */
 @Injectable()
@@ -20,29 +20,31 @@ class Gate {
   }
 }
 
-/** Boots an app whose only handler is a {@link Gate}, answering in the given dispatch mode. */
-async function gatedServer(adapter: AdapterName, dispatch: DispatchMode): Promise<{ server: TestServer; gate: Gate }> {
-  const server = await startServer(adapter, {
+/** An app whose only handler is a {@link Gate}, answering in the given dispatch mode, and a kit client for it. */
+async function gatedApp(adapter: AdapterName, dispatch: DispatchMode): Promise<{ app: INestApplication; client: MessengerTestClient; gate: Gate }> {
+  const app = await createTestApp(adapter, {
     imports: [MessengerWebhookModule.forRoot({ verifyToken: VERIFY_TOKEN, appSecret: APP_SECRET, dispatch, dedupe: false })],
     providers: [Gate],
   });
-  return { server, gate: server.app.get(Gate) };
+  return { app, client: createMessengerTestClient(app), gate: app.get(Gate) };
 }
 
+// The sends below resolve on the HTTP answer (waitForHandlers: false): when that answer comes is what is tested.
 describe.each(ADAPTERS)('when the POST is answered on %s', (adapter) => {
   describe('dispatch: await (the default)', () => {
-    let server: TestServer;
+    let app: INestApplication;
+    let client: MessengerTestClient;
     let gate: Gate;
-    beforeAll(async () => ({ server, gate } = await gatedServer(adapter, 'await')));
+    beforeAll(async () => ({ app, client, gate } = await gatedApp(adapter, 'await')));
     afterAll(async () => {
       gate.release.resolve();
-      await server.close();
+      await app.close();
     });
 
     it('answers only once the async handler resolved', async () => {
       let answered = false;
       let finishedWhenAnswered: boolean | undefined;
-      const response = server.post(delivery([textMessage('U1', 'm_gate', 'hold on')])).then((answer) => {
+      const response = client.send(MessengerEvents.text('hold on'), { waitForHandlers: false }).then((answer) => {
         answered = true;
         finishedWhenAnswered = gate.finished;
         return answer;
@@ -50,8 +52,7 @@ describe.each(ADAPTERS)('when the POST is answered on %s', (adapter) => {
       await gate.entered.promise;
       // A full request through the same server after the handler started: had the POST been answered already,
       // its answer would have reached us first.
-      const query = new URLSearchParams({ 'hub.mode': 'subscribe', 'hub.verify_token': VERIFY_TOKEN, 'hub.challenge': 'ping' });
-      expect(await (await fetch(`${server.url}?${query.toString()}`)).text()).toBe('ping');
+      expect(await client.verify(VERIFY_TOKEN, 'ping')).toEqual({ status: 200, body: 'ping' });
       expect(answered).toBe(false);
       gate.release.resolve();
       expect((await response).status).toBe(200);
@@ -60,21 +61,22 @@ describe.each(ADAPTERS)('when the POST is answered on %s', (adapter) => {
   });
 
   describe('dispatch: background', () => {
-    let server: TestServer;
+    let app: INestApplication;
+    let client: MessengerTestClient;
     let gate: Gate;
-    beforeAll(async () => ({ server, gate } = await gatedServer(adapter, 'background')));
+    beforeAll(async () => ({ app, client, gate } = await gatedApp(adapter, 'background')));
     afterAll(async () => {
       gate.release.resolve();
-      await server.close();
+      await app.close();
     });
 
     it('answers while the handler is still running, and the handler still completes', async () => {
-      const response = await server.post(delivery([textMessage('U1', 'm_gate', 'hold on')]));
+      const response = await client.send(MessengerEvents.text('hold on'), { waitForHandlers: false });
       expect(response.status).toBe(200);
       await gate.entered.promise;
       expect(gate.finished).toBe(false);
       gate.release.resolve();
-      await server.app.get(MessengerDispatcher).idle();
+      await app.get(MessengerDispatcher).idle();
       expect(gate.finished).toBe(true);
     });
   });

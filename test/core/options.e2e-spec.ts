@@ -37,6 +37,9 @@ describe.each(ADAPTERS)('module options on %s', (adapter) => {
   });
 
   it('refuses to start without appSecret, naming it and the verifySignature: false way out', async () => {
+    // The type already refuses this (appSecret is required unless verifySignature: false); the check at start-up is for
+    // JavaScript callers and for options built at run time, e.g. from an unset environment variable.
+    // @ts-expect-error appSecret is missing
     const start = startServer(adapter, { imports: [MessengerWebhookModule.forRoot({ verifyToken: VERIFY_TOKEN })] });
     await expect(start).rejects.toThrow(/appSecret is required/);
     await expect(start).rejects.toThrow(/verifySignature: false/);

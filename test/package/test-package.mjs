@@ -129,10 +129,8 @@ async function checkShape(shape, tarball) {
       '@nestjs/platform-fastify': `^${major}.0.0`,
       'reflect-metadata': '^0.2.2',
       rxjs: '^7.8.1',
-      // What the README's install line adds.
-      'nestjs-messenger-webhook': `file:${tarball}`,
-      'class-transformer': '^0.5.1',
-      'class-validator': '^0.15.1',
+      // What the README's install line adds, as `npm install` would (the latest versions), ours from the tarball.
+      ...Object.fromEntries(readmeInstall().map((name) => [name, name === 'nestjs-messenger-webhook' ? `file:${tarball}` : 'latest'])),
     },
     devDependencies: {
       '@nestjs/testing': shape.nest,
@@ -162,7 +160,9 @@ async function checkShape(shape, tarball) {
   writeFileSync(join(app, 'src/webhook.spec.ts'), source('webhook.spec.ts.txt'));
 
   let t = Date.now();
-  const install = await run('npm', ['install'], app);
+  // A plain `npm install`: no flag that changes how peers resolve. The environment only lets npm trust its cache
+  // (shared by the shapes and by earlier runs) instead of asking the registry again for every package.
+  const install = await run('npm', ['install'], app, { ...process.env, npm_config_prefer_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false' });
   const log = `${install.stdout}\n${install.stderr}`;
   // npm prints each warning over several lines: `EBADENGINE   package: 'name@1.2.3',` then `required: { ... }`.
   const engines = [...log.matchAll(/EBADENGINE\s+package: '([^']+)',\s*\n[^\n]*EBADENGINE\s+required: (\{[^}]*\})/g)].map((m) => `${m[1]} ${m[2]}`);
@@ -186,9 +186,20 @@ async function checkShape(shape, tarball) {
   if (shape.runner) {
     t = Date.now();
     const out = await run('npm', ['test', '--silent'], app);
-    const summary = `${out.stdout}\n${out.stderr}`.match(/Tests?:?\s+.*passed.*/)?.[0]?.trim();
+    const summary = `${out.stdout}\n${out.stderr}`.replace(/\x1b\[[0-9;]*m/g, '').match(/Tests?:?\s+.*passed.*/)?.[0]?.trim();
     console.log(`  ok ${shape.runner} runs the kit test: ${summary ?? 'passed'} (${seconds(t)})`);
   }
+}
+
+/** The packages of the README's install line (the block marked `<!-- readme-check: install -->`). */
+function readmeInstall() {
+  const readme = readFileSync(join(repo, 'README.md'), 'utf8');
+  const block = /<!-- readme-check: install -->\s*```bash\n([^`]*)```/.exec(readme)?.[1];
+  const line = block?.split('\n').find((text) => text.startsWith('npm install '));
+  if (!line) throw new Error('README.md has no `npm install` line in a block marked <!-- readme-check: install -->');
+  const names = line.replace(/#.*/, '').trim().split(/\s+/).slice(2);
+  if (!names.includes('nestjs-messenger-webhook')) throw new Error(`the README's install line does not install the package: ${line}`);
+  return names;
 }
 
 function tsconfigOf(shape) {

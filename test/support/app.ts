@@ -21,6 +21,24 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/**
+ * Creates (without listening) the Nest app of `metadata` on an adapter, as the README's testing section does; drive it
+ * with the testing kit's `createMessengerTestClient(app)`.
+ */
+export async function createTestApp(
+  adapter: AdapterName,
+  metadata: ModuleMetadata,
+  options: { rawBody?: boolean; logger?: LoggerService } = {},
+): Promise<INestApplication> {
+  const moduleRef = await Test.createTestingModule(metadata).compile();
+  const rawBody = options.rawBody ?? true;
+  // Silent unless a test wants to read the logs.
+  const logger = options.logger ?? false;
+  return adapter === 'fastify'
+    ? moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { rawBody, logger })
+    : moduleRef.createNestApplication({ rawBody, logger });
+}
+
 /** Boots `metadata` as a real Nest app over HTTP on the given adapter, the way a user's main.ts would. */
 export async function startServer(
   adapter: AdapterName,

@@ -3,8 +3,11 @@ export { MESSENGER_WEBHOOK_OPTIONS, MESSENGER_WEBHOOK_ASYNC_OPTIONS_TYPE, MESSEN
 export type {
   DedupeOptions,
   DispatchMode,
+  MessengerWebhookCommonOptions,
   MessengerWebhookExtras,
   MessengerWebhookOptions,
+  SignedDeliveryOptions,
+  UnsignedDeliveryOptions,
 } from './messenger-webhook.options.js';
 export { MESSENGER_CONTEXT_TYPE, type MessengerContextType } from './messenger-webhook.constants.js';
 export type { EventSource, MessengerContext, MessengerPlatform } from './events/messenger-context.js';

@@ -9,14 +9,32 @@ import { resolveClientOptions, type MessengerClientOptions, type ResolvedClientC
 /** How the `POST` answers relative to the handlers: after they settle, or at once. */
 export type DispatchMode = 'await' | 'background';
 
-/** Options of {@link MessengerWebhookModule.forRoot} and of the factory of `forRootAsync` (the Send API client's included). */
-export interface MessengerWebhookOptions extends MessengerClientOptions {
-  /** The Verify Token you typed in the app dashboard's webhook settings; the GET handshake must present it. */
-  verifyToken: string;
+/**
+ * Options of {@link MessengerWebhookModule.forRoot} and of the factory of `forRootAsync` (the Send API client's
+ * included): `appSecret` is required unless `verifySignature: false`.
+ */
+export type MessengerWebhookOptions = MessengerWebhookCommonOptions & (SignedDeliveryOptions | UnsignedDeliveryOptions);
+
+/** The usual case: every delivery's signature is checked against the App Secret. */
+export interface SignedDeliveryOptions {
   /** The App Secret that signs every delivery; an array accepts any of several while a secret is rotated. */
-  appSecret?: string | readonly string[];
+  appSecret: string | readonly string[];
   /** Check `X-Hub-Signature-256` on every POST (default `true`). `false` is for local experiments only. */
   verifySignature?: boolean;
+}
+
+/** Local experiments only: unsigned deliveries are accepted, so no secret is needed. */
+export interface UnsignedDeliveryOptions {
+  /** Optional here: with `verifySignature: false` nothing is checked against it. */
+  appSecret?: string | readonly string[];
+  /** `false` accepts unsigned deliveries (a warning is logged at start-up). */
+  verifySignature: false;
+}
+
+/** The options that do not depend on whether signatures are checked. */
+export interface MessengerWebhookCommonOptions extends MessengerClientOptions {
+  /** The Verify Token you typed in the app dashboard's webhook settings; the GET handshake must present it. */
+  verifyToken: string;
   /** Also accept the legacy sha1 `X-Hub-Signature` when no sha256 header is sent (default `false`). */
   allowSha1Signature?: boolean;
   /** Validate each event against its class and skip invalid ones with a warning (default `true`). */

@@ -15,16 +15,24 @@ import { toWebhookBody, type EventsOrBody, type WebhookBodyOptions } from './web
 export interface MessengerTestClientOptions {
   /** Secret to sign with (default: the first `appSecret` the module was configured with). */
   appSecret?: string;
-  /** Full URL path of the webhook, e.g. `'/api/webhook'` (default: the module's path under the app's global prefix). */
+  /**
+   * The webhook's path as given to `forRoot` / `forRootAsync` (default: read from the module). Like the module's own
+   * route, it sits under the app's global prefix unless that prefix excludes it.
+   */
   path?: string;
 }
 
-/** Options of {@link MessengerTestClient.send}; the envelope options apply only when events (not a body) are given. */
+/** Options of {@link MessengerTestClient.send}; the envelope options apply only when events (not a body or a string) are given. */
 export interface SendOptions extends WebhookBodyOptions {
   /** Secret to sign with instead of the app's; `null` sends no signature header. */
   secret?: string | null;
   /** Extra request headers. */
   headers?: Record<string, string>;
+  /**
+   * Wait for every handler to settle, and its replies to go out, before resolving (default `true`). `false` resolves as
+   * soon as the app answered, e.g. to see that `dispatch: 'background'` answers before its handlers finish.
+   */
+  waitForHandlers?: boolean;
 }
 
 /** The answer of the app to a request. */
@@ -54,19 +62,22 @@ export class MessengerTestClient {
 
   /**
    * Signs the delivery (Meta's serialisation), POSTs it and resolves once the app answered, every handler settled and
-   * every reply went out (awaited or not), so assertions can follow at once even with `dispatch: 'background'`. Makes
-   * the app listen on 127.0.0.1 if needed.
+   * every reply went out (awaited or not), so assertions can follow at once even with `dispatch: 'background'` (unless
+   * `waitForHandlers: false`, which resolves on the answer). Makes the app listen on 127.0.0.1 if needed. A string is
+   * sent byte for byte (and signed as it is): a body copied from Meta's logs, or a malformed one.
    */
-  async send(events: EventsOrBody, options: SendOptions = {}): Promise<TestResponse> {
-    const raw = metaStringify(toWebhookBody(events, options));
+  async send(events: EventsOrBody | string, options: SendOptions = {}): Promise<TestResponse> {
+    const raw = typeof events === 'string' ? events : metaStringify(toWebhookBody(events, options));
     const headers: Record<string, string> = { 'content-type': 'application/json', ...options.headers };
     const secret = options.secret === undefined ? this.appSecret() : options.secret;
     if (secret !== null && secret !== undefined) headers['x-hub-signature-256'] = signPayload(raw, secret);
     const { url, headers: routeHeaders } = await this.target(RequestMethod.POST);
     const response = await fetch(url, { method: 'POST', headers: { ...routeHeaders, ...headers }, body: raw });
     const body = await response.text();
-    await this.dispatcher().idle();
-    await this.repliesSent();
+    if (options.waitForHandlers !== false) {
+      await this.dispatcher().idle();
+      await this.repliesSent();
+    }
     return { status: response.status, body };
   }
 
@@ -106,7 +117,6 @@ export class MessengerTestClient {
       throw error;
     });
     const base = await this.baseUrl;
-    if (this.options.path !== undefined) return { url: `${base}/${trimSlashes(this.options.path)}`, headers: {} };
     const { path, headers } = webhookTarget(this.routeSpec(), this.appRouting(), method);
     return { url: `${base}${path}`, headers: { ...headers } };
   }
@@ -124,7 +134,7 @@ export class MessengerTestClient {
   }
 
   private routeSpec(): WebhookRouteSpec {
-    const path = this.lookup<string>(MESSENGER_WEBHOOK_PATH, 'the webhook path');
+    const path = this.options.path ?? this.lookup<string>(MESSENGER_WEBHOOK_PATH, 'the webhook path');
     let version: WebhookVersion = VERSION_NEUTRAL;
     try {
       version = this.app.get<WebhookVersion>(MESSENGER_WEBHOOK_VERSION, { strict: false });
@@ -162,8 +172,4 @@ export class MessengerTestClient {
       throw new Error(`MessengerTestClient: ${what} was not found in the app: import MessengerWebhookModule.forRoot(...) in the module under test`);
     }
   }
-}
-
-function trimSlashes(path: string): string {
-  return path.replace(/^\/+|\/+$/g, '');
 }

@@ -14,6 +14,8 @@ import {
   Sender,
   Text,
   type MessengerContext,
+  type MessengerWebhookCommonOptions,
+  type MessengerWebhookExtras,
   type MessengerWebhookOptions,
 } from 'nestjs-messenger-webhook';
 import { MessengerEvents, WebhookBodyBuilder, createMessengerTestClient } from 'nestjs-messenger-webhook/testing';
@@ -52,7 +54,7 @@ class ShopBot {
 const moduleOptions: MessengerWebhookOptions = { verifyToken: VERIFY_TOKEN, appSecret: APP_SECRET };
 
 /** An app that is initialised or listening only when the test client asks for it. */
-async function createApp(adapter: AdapterName, options: Partial<MessengerWebhookOptions> = {}): Promise<INestApplication> {
+async function createApp(adapter: AdapterName, options: Partial<MessengerWebhookCommonOptions & MessengerWebhookExtras> = {}): Promise<INestApplication> {
   const moduleRef = await Test.createTestingModule({
     imports: [MessengerWebhookModule.forRoot({ ...moduleOptions, ...options })],
     providers: [ShopBot],
@@ -85,6 +87,18 @@ describe.each(ADAPTERS)('MessengerTestClient on %s', (adapter) => {
     expect(bot.purchases).toEqual([{ sku: '42', sender: 'USER_1' }]);
   });
 
+  it('send() of a string posts those exact bytes, signed as they are', async () => {
+    server = await startServer(adapter, { imports: [MessengerWebhookModule.forRoot(moduleOptions)], providers: [ShopBot] });
+    const client = createMessengerTestClient(server.app);
+    // Meta's escapes, which a re-serialisation would lose: only the bytes as given match their signature.
+    const raw = String.raw`{"object":"page","entry":[{"id":"PAGE_1","time":1,"messaging":[{"sender":{"id":"U9"},"recipient":{"id":"PAGE_1"},"timestamp":1,"message":{"mid":"m_raw","text":"th\u00e9 \/ caf\u00e9"}}]}]}`;
+
+    expect((await client.send(raw, { secret: 'another-secret' })).status).toBe(403);
+    expect((await client.send(raw)).status).toBe(200);
+    expect((await client.send('{"object":"page","entry":[')).status).toBe(400);
+    expect(server.app.get(ShopBot).messages.map((message) => `${message.sender}: ${message.text}`)).toEqual(['U9: thé / café']);
+  });
+
   it('send() with a wrong secret gets 403 and reaches no handler', async () => {
     server = await startServer(adapter, { imports: [MessengerWebhookModule.forRoot(moduleOptions)], providers: [ShopBot] });
     const client = createMessengerTestClient(server.app);
@@ -105,6 +119,16 @@ describe.each(ADAPTERS)('MessengerTestClient on %s', (adapter) => {
     expect(response.status).toBe(200);
     expect(await client.webhookUrl()).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/webhook$/);
     expect(app.get(ShopBot).messages.map((message) => message.text)).toEqual(['slow']);
+  });
+
+  it('path is read as forRoot reads it: under the global prefix', async () => {
+    app = await createApp(adapter, { path: 'hooks/meta' });
+    app.setGlobalPrefix('api');
+    const client = createMessengerTestClient(app, { path: 'hooks/meta' });
+
+    expect((await client.send(MessengerEvents.text('via path'))).status).toBe(200);
+    expect(await client.webhookUrl()).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/hooks\/meta$/);
+    expect(app.get(ShopBot).messages.map((message) => message.text)).toEqual(['via path']);
   });
 
   it('send() delivers Instagram, standby, changes and multi-entry bodies', async () => {
