@@ -44,7 +44,8 @@ export interface EventRunnerSettings {
 }
 
 const NO_PARAMS: Readonly<Record<string, string>> = Object.freeze({});
-const SETTLED: Promise<void> = Promise.resolve();
+/** The `settled` of an event whose handler calls all ended: compare with it to skip waiting. */
+export const SETTLED: Promise<void> = Promise.resolve();
 const ignore = (): void => undefined;
 
 /**
@@ -67,14 +68,7 @@ export class EventRunner {
    * a promise of when the timed-out ones really end (whoever schedules events holds their turn until then). Never rejects.
    */
   async run(prepared: PreparedEvent): Promise<EventRun> {
-    const stillRunning: Promise<unknown>[] = [];
-    const result = await this.invoke(prepared, stillRunning);
-    return { result, settled: stillRunning.length === 0 ? SETTLED : Promise.all(stillRunning).then(ignore, ignore) };
-  }
-
-  /** The event's handler calls; the calls that timed out (and so still run) go to `stillRunning`. */
-  private async invoke(prepared: PreparedEvent, stillRunning: Promise<unknown>[]): Promise<EventResult> {
-    const { definition, raw, meta } = prepared;
+    const { definition, meta } = prepared;
     const event = readEvent(prepared, this.settings.validateEvents);
     let invalid: InvalidEvent | undefined;
     let context: MessengerContext | undefined;
@@ -82,13 +76,14 @@ export class EventRunner {
       invalid = event;
       context = { ...meta, kind: 'invalid', params: NO_PARAMS };
       this.invalidReporter?.report(event, context);
-      if (this.settings.invalidEvents === 'skip') return { outcome: 'skipped', handlerCalls: 0, failures: 0, invalid };
+      if (this.settings.invalidEvents === 'skip') return done({ outcome: 'skipped', handlerCalls: 0, failures: 0, invalid });
     }
     const outcome = invalid ? 'invalid' : 'handled';
     const routes = this.registry.routesFor(invalid ? 'invalid' : definition.kind, meta.standby);
-    if (routes.length === 0) return { outcome, handlerCalls: 0, failures: 0, invalid };
+    if (routes.length === 0) return done({ outcome, handlerCalls: 0, failures: 0, invalid });
     context ??= { ...meta, params: NO_PARAMS };
-    const mid = midOf(definition, raw);
+    // The hot path allocates only what a call needs: reports, and the list of calls still running, are built on failure.
+    const call: Call = { prepared, event, stillRunning: undefined };
     const calls: Promise<boolean>[] = [];
     let failures = 0;
     for (const route of routes) {
@@ -100,41 +95,64 @@ export class EventRunner {
         }
       } catch (error) {
         failures++;
-        this.reporter.report({ reason: 'error', error, handler: route.handler.name, kind: context.kind, mid, pageId: meta.pageId, event });
+        this.reporter.report({ reason: 'error', error, handler: route.handler.name, kind: context.kind, mid: midOf(definition, prepared.raw), pageId: meta.pageId, event });
         continue;
       }
       if (!captures) continue;
-      const handlerContext = Object.keys(captures).length === 0 ? context : { ...context, params: captures };
-      calls.push(this.call(route.handler, event, handlerContext, mid, stillRunning));
+      calls.push(this.call(route.handler, call, hasKeys(captures) ? { ...context, params: captures } : context));
     }
-    for (const ok of await Promise.all(calls)) if (!ok) failures++;
-    return { outcome, handlerCalls: calls.length, failures, invalid };
+    if (calls.length === 1) {
+      if (!(await calls[0]!)) failures++;
+    } else {
+      for (const ok of await Promise.all(calls)) if (!ok) failures++;
+    }
+    const result: EventResult = { outcome, handlerCalls: calls.length, failures, invalid };
+    const { stillRunning } = call;
+    return { result, settled: stillRunning ? Promise.all(stillRunning).then(ignore, ignore) : SETTLED };
   }
 
-  /** One handler call; resolves `false` when it failed or timed out. */
-  private async call(
-    handler: RegisteredHandler,
-    event: MessengerEvent,
-    context: MessengerContext,
-    mid: string | undefined,
-    stillRunning: Promise<unknown>[],
-  ): Promise<boolean> {
-    const invocation = handler.invoke(event, context);
-    const base = { handler: handler.name, kind: context.kind, mid, pageId: context.pageId, event };
-    const outcome = this.watchdog ? await this.watchdog.watch(invocation) : await invocation;
-    if (outcome === TIMED_OUT) {
-      const error = new Error(`${handler.name} did not settle within handlerTimeout (${this.settings.handlerTimeout} ms)`);
-      this.reporter.report({ ...base, reason: 'timeout', error });
-      stillRunning.push(invocation);
-      // It still runs; an error it throws later is reported too.
-      void invocation.then((late) => late.status === 'failed' && this.reporter.report({ ...base, reason: 'error', error: late.error }));
-      return false;
-    }
-    if (outcome.status === 'failed') {
-      this.reporter.report({ ...base, reason: 'error', error: outcome.error, filterError: outcome.filterError });
-      return false;
-    }
-    if (outcome.status === 'skipped') this.logger.debug(`${handler.name} skipped a ${context.kind} event: a guard refused it`);
-    return true;
+  /** One handler call; resolves `false` when it failed or timed out. Never rejects (invokers turn errors into outcomes). */
+  private call(handler: RegisteredHandler, call: Call, context: MessengerContext): Promise<boolean> {
+    const invocation = handler.invoke(call.event, context);
+    const watched = this.watchdog ? this.watchdog.watch(invocation) : invocation;
+    return watched.then((outcome) => {
+      if (outcome === TIMED_OUT) {
+        const base = this.failureBase(handler, call, context);
+        this.reporter.report({ ...base, reason: 'timeout', error: new Error(`${handler.name} did not settle within handlerTimeout (${this.settings.handlerTimeout} ms)`) });
+        (call.stillRunning ??= []).push(invocation);
+        // It still runs; an error it throws later is reported too.
+        void invocation.then((late) => late.status === 'failed' && this.reporter.report({ ...base, reason: 'error', error: late.error }));
+        return false;
+      }
+      if (outcome.status === 'failed') {
+        this.reporter.report({ ...this.failureBase(handler, call, context), reason: 'error', error: outcome.error, filterError: outcome.filterError });
+        return false;
+      }
+      if (outcome.status === 'skipped') this.logger.debug(`${handler.name} skipped a ${context.kind} event: a guard refused it`);
+      return true;
+    });
   }
+
+  private failureBase(handler: RegisteredHandler, call: Call, context: MessengerContext) {
+    const { definition, raw } = call.prepared;
+    return { handler: handler.name, kind: context.kind, mid: midOf(definition, raw), pageId: context.pageId, event: call.event };
+  }
+}
+
+/** What the calls of one event share. */
+interface Call {
+  readonly prepared: PreparedEvent;
+  readonly event: MessengerEvent;
+  /** Calls that timed out and still run; created on the first one. */
+  stillRunning: Promise<unknown>[] | undefined;
+}
+
+function done(result: EventResult): EventRun {
+  return { result, settled: SETTLED };
+}
+
+/** Whether a filter captured anything (cheaper than `Object.keys(captures).length` on the hot path). */
+function hasKeys(captures: Captures): boolean {
+  for (const _key in captures) return true;
+  return false;
 }
