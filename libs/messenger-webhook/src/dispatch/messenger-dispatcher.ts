@@ -5,7 +5,7 @@ import { MessengerHandlerRegistry } from '../handlers/handler-registry.js';
 import { MESSENGER_WEBHOOK_CONFIG } from '../messenger-webhook.constants.js';
 import type { ResolvedMessengerWebhookConfig } from '../messenger-webhook.options.js';
 import { ConversationScheduler } from './conversation-scheduler.js';
-import { EventRunner, type EventRun } from './event-runner.js';
+import { EventRunner, SETTLED, type EventRun } from './event-runner.js';
 import { FailureReporter } from './failure-reporter.js';
 import type { HandlerFailure } from './handler-failure.js';
 import { HandlerWatchdog } from './handler-watchdog.js';
@@ -41,8 +41,8 @@ export interface AdmittedDelivery {
   acknowledge(): void;
 }
 
-const DUPLICATE: EventRun = { result: { outcome: 'duplicate', handlerCalls: 0, failures: 0 }, settled: Promise.resolve() };
-const NOT_RUN: EventRun = { result: { outcome: 'handled', handlerCalls: 0, failures: 0 }, settled: Promise.resolve() };
+const DUPLICATE: EventRun = { result: { outcome: 'duplicate', handlerCalls: 0, failures: 0 }, settled: SETTLED };
+const NOT_RUN: EventRun = { result: { outcome: 'handled', handlerCalls: 0, failures: 0 }, settled: SETTLED };
 
 /**
  * Turns deliveries into handler calls, stage by stage: read and classify the delivery (`prepareDelivery`), schedule each
@@ -162,24 +162,24 @@ export class MessengerDispatcher implements OnModuleDestroy {
     if (gaveUp) this.logger.error(unhandledAtShutdown(this.pending.counts(), this.config.shutdownTimeout));
   }
 
-  /** One event's turn in its conversation, recorded in its delivery's ledger until its handlers settled. Never rejects. */
+  /**
+   * One event's turn in its conversation: drops a redelivery, else runs the event; recorded in its delivery's ledger
+   * until its handlers settled. One async layer, not two: this runs once per event. Never rejects.
+   */
   private async process(prepared: PreparedEvent, ledger: DeliveryLedger): Promise<EventRun> {
     ledger.start();
-    const run = await this.runOne(prepared);
-    void run.settled.then(() => ledger.finish());
-    return run;
-  }
-
-  /** Drops a redelivery, else runs the event. Never rejects. */
-  private async runOne(prepared: PreparedEvent): Promise<EventRun> {
+    let run: EventRun;
     try {
-      if (this.redeliveries && (await this.redeliveries.isRedelivery(prepared))) return DUPLICATE;
-      return await this.runner.run(prepared);
+      run = this.redeliveries && (await this.redeliveries.isRedelivery(prepared)) ? DUPLICATE : await this.runner.run(prepared);
     } catch (error) {
       // Only a bug of the library could land here; it must cost neither the other events nor the process.
       this.logger.error(`Could not dispatch the ${prepared.definition.kind} event at ${slotPath(prepared.slot)}: ${error instanceof Error ? error.message : String(error)}`);
-      return NOT_RUN;
+      run = NOT_RUN;
     }
+    // Nearly every event has no timed-out handler still running: its ledger entry closes now, without a promise.
+    if (run.settled === SETTLED) ledger.finish();
+    else void run.settled.then(() => ledger.finish());
+    return run;
   }
 }
 
