@@ -128,18 +128,18 @@ export class MessengerDispatcher implements OnModuleDestroy {
     const runs = await Promise.all(
       delivery.events.map((prepared) => this.scheduler.schedule(prepared.conversationKey, () => this.process(prepared, ledger))),
     );
-    const tally = new InvalidEventTally();
+    let tally: InvalidEventTally | undefined;
     for (const { result } of runs) {
       if (result.outcome === 'duplicate') summary.duplicates++;
       else if (result.outcome !== 'skipped') summary.dispatched++;
       if (result.invalid) {
         summary.invalid++;
-        tally.add(result.invalid);
+        (tally ??= new InvalidEventTally()).add(result.invalid);
       }
       summary.handlerCalls += result.handlerCalls;
       summary.failures += result.failures;
     }
-    const warning = tally.line(this.config.invalidEvents === 'deliver');
+    const warning = tally?.line(this.config.invalidEvents === 'deliver');
     if (warning) this.logger.warn(warning);
     return summary;
   }

@@ -30,10 +30,22 @@ class ReadContext {
     return value;
   }
 
-  result<T>(value: T): ReadResult<T> {
+  /** The problems found, closed with the count of those left out. */
+  takeProblems(): EventProblem[] | undefined {
     const { problems, extraProblems } = this;
     if (problems && extraProblems > 0) problems.push({ path: '', message: `and ${extraProblems} more problems` });
-    return { value, problems };
+    return problems;
+  }
+
+  result<T>(value: T): ReadResult<T> {
+    return { value, problems: this.takeProblems() };
+  }
+
+  /** Ready for the next read: reading is synchronous, so one context serves every read of the hot path. */
+  reset(): void {
+    this.problems = undefined;
+    this.extraProblems = 0;
+    this.path.length = 0;
   }
 }
 
@@ -197,6 +209,29 @@ export function readerOf<T extends object>(cls: ReadableClass<T>): Reader<T> {
     readers.set(cls, reader as Reader<object>);
   }
   return reader;
+}
+
+// Shared by every hot-path read: no reader code calls back into user code, so reads never overlap.
+const shared = new ReadContext();
+let lastProblems: EventProblem[] | undefined;
+
+/**
+ * The hot-path form of {@link readerOf}: returns the instance alone (no result object, no context per read); the
+ * problems of the latest read are then given by {@link problemsOfLastRead}.
+ */
+export function valueReaderOf<T extends object>(cls: ReadableClass<T>): (raw: Record<string, unknown>) => T {
+  const read = classReaderOf(cls);
+  return (raw) => {
+    shared.reset();
+    const value = read(raw, shared) as T;
+    lastProblems = shared.takeProblems();
+    return value;
+  };
+}
+
+/** What the latest {@link valueReaderOf} read found wrong, `undefined` when nothing. */
+export function problemsOfLastRead(): readonly EventProblem[] | undefined {
+  return lastProblems;
 }
 
 /** Reads one raw value into `cls` (see {@link readerOf}). */

@@ -2,7 +2,17 @@ import { slotPath } from '../delivery/envelope.js';
 import { InvalidEvent } from '../events/invalid-event.js';
 import type { MessengerEvent } from '../events/messenger-event.js';
 import type { PreparedEvent } from '../dispatch/prepared-event.js';
-import { readerOf } from './class-reader.js';
+import { isJsonObject } from '../delivery/json.js';
+import type { ReadableClass } from './field-types.js';
+import { problemsOfLastRead, readerOf, valueReaderOf } from './class-reader.js';
+
+const readers = new Map<Function, (raw: Record<string, unknown>) => object>();
+
+function readerFor(cls: Function): (raw: Record<string, unknown>) => object {
+  let reader = readers.get(cls);
+  if (!reader) readers.set(cls, (reader = valueReaderOf(cls as ReadableClass)));
+  return reader;
+}
 
 /**
  * Turns a prepared event into its class: coerced, validated and instantiated in one pass. An event that cannot be
@@ -12,8 +22,13 @@ import { readerOf } from './class-reader.js';
 export function readEvent(prepared: PreparedEvent, validate: boolean): MessengerEvent {
   const { definition, raw, slot } = prepared;
   if (slot.problem) return new InvalidEvent(definition.kind, raw, [slot.problem], slotPath(slot));
-  const { value, problems } = readerOf(definition.eventClass as never)(raw);
-  if (!problems || (!validate && value !== raw)) return value as MessengerEvent;
+  if (!isJsonObject(raw)) {
+    const { problems } = readerOf(definition.eventClass as ReadableClass)(raw);
+    return new InvalidEvent(definition.kind, raw, problems ?? [], locationOf(prepared));
+  }
+  const value = readerFor(definition.eventClass)(raw);
+  const problems = problemsOfLastRead();
+  if (!problems || !validate) return value as MessengerEvent;
   return new InvalidEvent(definition.kind, raw, problems, locationOf(prepared));
 }
 
