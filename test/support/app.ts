@@ -25,7 +25,14 @@ export interface TestServer {
 export async function startServer(
   adapter: AdapterName,
   metadata: ModuleMetadata,
-  options: { rawBody?: boolean; path?: string; configure?: (app: INestApplication) => void; logger?: LoggerService } = {},
+  options: {
+    rawBody?: boolean;
+    path?: string;
+    configure?: (app: INestApplication) => void;
+    logger?: LoggerService;
+    /** Options of the Fastify adapter (its JSON parser's prototype-poisoning policy, say). */
+    fastify?: ConstructorParameters<typeof FastifyAdapter>[0];
+  } = {},
 ): Promise<TestServer> {
   const moduleRef = await Test.createTestingModule(metadata).compile();
   const rawBody = options.rawBody ?? true;
@@ -33,7 +40,7 @@ export async function startServer(
   const logger = options.logger ?? false;
   const app: INestApplication =
     adapter === 'fastify'
-      ? moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { rawBody, logger })
+      ? moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(options.fastify), { rawBody, logger })
       : moduleRef.createNestApplication({ rawBody, logger });
   if (adapter === 'express') (app as NestExpressApplication).useBodyParser('json', { limit: '2mb' });
   options.configure?.(app);
