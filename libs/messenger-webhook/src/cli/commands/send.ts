@@ -43,7 +43,10 @@ Example: messenger-webhook send --url http://localhost:3000/webhook --secret dev
 
 /** Number of events in a delivery body, for the summary line. */
 export function countEvents(body: WebhookBody): number {
-  return body.entry.reduce((sum, entry) => sum + (entry.messaging?.length ?? 0) + (entry.standby?.length ?? 0) + (entry.changes?.length ?? 0), 0);
+  return body.entry.reduce(
+    (sum, entry) => sum + (entry.messaging?.length ?? 0) + (entry.standby?.length ?? 0) + (entry.changes?.length ?? 0) + (entry.field !== undefined ? 1 : 0),
+    0,
+  );
 }
 
 function objectOf(value: string | undefined): WebhookObject {
