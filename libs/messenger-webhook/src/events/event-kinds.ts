@@ -151,6 +151,7 @@ export const LISTENERS = {
     shorthand: 'field',
     filters: { field: anyOf(['field'], (field) => modelledFieldProblem(field)) },
   }),
+  // No decorator of its own: messaging events of a type this version does not know reach `@OnEvent({ kind: 'unknown' })`.
   unknown: listener({ decorator: 'OnEvent', filters: {} }),
   invalid: listener({ decorator: 'OnInvalidEvent', filters: { kind: WOULD_BE_KIND_FILTER } }),
   standby: listener({ decorator: 'OnStandby', filters: { kind: KIND_FILTER } }),

@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsOptional, ValidateBy } from 'class-validator';
+import { IsOptional, ValidateBy, ValidateIf } from 'class-validator';
 import { readValue } from './class-reader.js';
 import type { FieldDeclaration } from './field-types.js';
 
@@ -11,7 +11,10 @@ import type { FieldDeclaration } from './field-types.js';
 export function bridgeField(target: object, declaration: FieldDeclaration): void {
   const { name, field } = declaration;
   Transform(({ value }: { value: unknown }) => (value === undefined || value === null ? value : readValue(field, value, name).value), { toClassOnly: true })(target, name);
+  // A subclass may make an inherited optional field required (`IdentifiedSender.id`): its own condition replaces the
+  // inherited one, as class-validator keeps one condition per property and class.
   if (declaration.optional) IsOptional()(target, name);
+  else ValidateIf(() => true)(target, name);
   ValidateBy({
     name: 'messengerField',
     validator: {

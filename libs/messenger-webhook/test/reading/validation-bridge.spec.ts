@@ -32,6 +32,11 @@ describe('class-validator and class-transformer on the event classes', () => {
     expect(Object.values(errors[0]?.constraints ?? {})).toEqual(['message.mid must be a string or a number (an id)']);
   });
 
+  it('a field a subclass makes required is required for class-validator too', () => {
+    const errors = validateSync(plainToInstance(MessageEvent, { sender: { user_ref: 'guest' }, message: { mid: 'm' } }));
+    expect(errors.map((error) => [error.property, Object.values(error.constraints ?? {})])).toEqual([['sender', ['sender.id is required']]]);
+  });
+
   it('an unknown attachment type stays an UnknownAttachment through plainToInstance', () => {
     const event = plainToInstance(MessageEvent, { sender: { id: '1' }, message: { mid: 'm', attachments: [{ type: 'image', payload: { url: 'u' } }, { type: 'new' }] } });
     expect(event.message.attachments?.map((attachment) => attachment.constructor)).toEqual([ImageAttachment, UnknownAttachment]);
