@@ -3,7 +3,8 @@
  * over HTTP (autocannon on 127.0.0.1, servers as child processes) and its event pipeline in-process.
  * Prints a table, writes `.bench/results.json` and `.bench/results.md`, and exits 1 if any request failed.
  *
- * Flags: `--quick` (2 short rounds, 100k-event heap run: for trying the script, not for figures), `--no-build`.
+ * Flags: `--quick` (2 short rounds, 100k-event heap run: for trying the script, not for figures), `--no-build`,
+ * `--no-queue` (skip the queue-mode case, which needs redis-server).
  * Environment: BENCH_ROUNDS, BENCH_SECONDS, BENCH_WARMUP, BENCH_CONNECTIONS, BENCH_HEAP_BATCHES override the defaults.
  */
 import { fork, spawnSync } from 'node:child_process';
@@ -12,6 +13,7 @@ import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } f
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { machineInfo, median, renderMarkdown, renderTable, TARGETS } from './report.mjs';
+import { renderQueue, runQueueBench } from './queue-bench.mjs';
 import { load, startServer } from './servers.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -196,6 +198,7 @@ async function main() {
     unvalidated: await runPipeline(['throughput', 'off', String(config.pipelineSeconds)]),
     heap: await runPipeline(['heap', String(config.heapBatches)]),
   };
+  const queue = args.has('--no-queue') ? null : await runQueueBench(distDir, { quick });
   const results = {
     date: new Date(started).toISOString(),
     durationSeconds: (Date.now() - started) / 1000,
@@ -205,12 +208,14 @@ async function main() {
     targets: TARGETS,
     http,
     pipeline,
+    queue,
   };
   mkdirSync(outDir, { recursive: true });
   const table = renderTable(results);
   writeFileSync(join(outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
-  writeFileSync(join(outDir, 'results.md'), renderMarkdown(results));
+  writeFileSync(join(outDir, 'results.md'), renderMarkdown(results) + (queue ? `\n${renderQueue(queue)}` : ''));
   console.log(table.text);
+  if (queue) console.log(`\n${renderQueue(queue)}`);
   console.log(`Written: .bench/results.json, .bench/results.md (${results.durationSeconds.toFixed(0)} s)`);
   if (table.failed) process.exitCode = 1;
 }

@@ -94,7 +94,10 @@ describe.each(ADAPTERS)('messaging events delivered as changes[] items on %s', (
           const expected = reference.calls[position]!;
           expect(event.constructor, where).toBe(expected.event.constructor);
           expect(numbersAsText(event), where).toEqual(numbersAsText(expected.event));
-          expect(context, where).toEqual({ ...expected.context, source: 'changes', field });
+          // Same event id (a redelivery in another form is the same event); `reply` is a function per event.
+          const { reply: _reply, ...rest } = context;
+          const { reply: _expectedReply, ...expectedRest } = expected.context;
+          expect(rest, where).toEqual({ ...expectedRest, source: 'changes', field });
         }
       }
     }

@@ -1,12 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { Observable, throwError } from 'rxjs';
+import { Observable, of, throwError } from 'rxjs';
 import { MessengerDispatcher, MessengerWebhookModule, OnPostback, Payload, type HandlerFailure } from 'nestjs-messenger-webhook';
+import { createFakeGraphApi, type FakeGraphApi } from 'nestjs-messenger-webhook/testing';
 import { ADAPTERS, APP_SECRET, delivery, startServer, VERIFY_TOKEN, type TestServer } from '../support/app.js';
 import { deferred, type Deferred } from '../support/deferred.js';
 import { postback } from '../support/events.js';
 
-/** Handlers that return Observables, with and without a parameter decorator (the two call paths of the library). */
+/**
+ * Handlers that return Observables, with and without a parameter decorator (the two call paths of the library). What a
+ * handler returns is a reply (a string or a message object): the last value an Observable emits is sent, one that
+ * completes empty sends nothing.
+ */
 @Injectable()
 class ObservableBot {
   gate: Deferred<void> = deferred();
@@ -32,6 +37,16 @@ class ObservableBot {
     });
   }
 
+  @OnPostback('EMITS')
+  emits(): Observable<string> {
+    return of('first value', 'last value');
+  }
+
+  @OnPostback('EMITS_{what}')
+  emitsDecorated(@Payload() payload: string): Observable<string> {
+    return of(`emitted for ${payload}`);
+  }
+
   @OnPostback('FAILS')
   fails(): Observable<never> {
     return throwError(() => new Error('observable failed'));
@@ -41,18 +56,24 @@ class ObservableBot {
 describe.each(ADAPTERS)('handlers returning Observables on %s', (adapter) => {
   let server: TestServer;
   let bot: ObservableBot;
+  let graph: FakeGraphApi;
   const failures: HandlerFailure[] = [];
 
   beforeAll(async () => {
+    graph = await createFakeGraphApi();
     server = await startServer(adapter, {
-      imports: [MessengerWebhookModule.forRoot({ verifyToken: VERIFY_TOKEN, appSecret: APP_SECRET })],
+      imports: [MessengerWebhookModule.forRoot({ verifyToken: VERIFY_TOKEN, appSecret: APP_SECRET, pageAccessToken: 'test-token', graphApiUrl: graph.url })],
       providers: [ObservableBot],
     });
     bot = server.app.get(ObservableBot);
     server.app.get(MessengerDispatcher).failures$.subscribe((failure) => failures.push(failure));
   });
-  afterAll(() => server.close());
+  afterAll(async () => {
+    await server.close();
+    await graph.close();
+  });
   beforeEach(() => {
+    graph.reset();
     bot.gate = deferred();
     bot.completed = [];
     failures.length = 0;
@@ -70,6 +91,18 @@ describe.each(ADAPTERS)('handlers returning Observables on %s', (adapter) => {
     bot.gate.resolve();
     expect((await response).status).toBe(200);
     expect(bot.completed).toEqual([payload === 'PLAIN' ? 'plain' : 'DECORATED']);
+    // Completed without a value: nothing to reply.
+    expect(graph.calls).toEqual([]);
+  });
+
+  it.each([
+    ['EMITS', 'last value'],
+    ['EMITS_X', 'emitted for EMITS_X'],
+  ])('replies with the last value the Observable of %s emitted', async (payload, reply) => {
+    const response = await server.post(delivery([postback(payload)]));
+    expect(response.status).toBe(200);
+    expect(graph.messages.map((body) => body.message)).toEqual([{ text: reply }]);
+    expect(failures).toEqual([]);
   });
 
   it('reports an Observable that errors as a handler failure', async () => {

@@ -21,6 +21,14 @@ async function createApp(config: BotConfig): Promise<INestApplication> {
 async function bootstrap(): Promise<void> {
   const logger = new Logger('ExampleBot');
   const config = new BotConfig();
+  if (config.queue && config.queueRole === 'worker') {
+    // A queue worker needs no HTTP server: an application context runs the handlers.
+    const worker = await NestFactory.createApplicationContext(AppModule);
+    worker.enableShutdownHooks();
+    config.describe(logger);
+    logger.log('Queue worker ready: handling events enqueued by the edge');
+    return;
+  }
   const app = await createApp(config);
   app.enableShutdownHooks();
   await app.listen(config.port);

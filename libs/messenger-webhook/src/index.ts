@@ -54,3 +54,6 @@ export type { HandlerFailure } from './dispatch/handler-failure.js';
 export type { InvalidEventReport } from './dispatch/invalid-event-reporter.js';
 export { InMemoryDedupeStore, type DedupeStore } from './dispatch/dedupe-store.js';
 export { checkSignature, signBody, type SignatureCheck, type SignatureInput } from './http/signature.js';
+export { DeliveryRefusedError } from './dispatch/delivery-transport.js';
+export * from './queue/index.js';
+export * from './client/index.js';

@@ -2,9 +2,11 @@ import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { MessengerHandlerRegistry } from './handlers/handler-registry.js';
 import { MessengerDispatcher } from './dispatch/messenger-dispatcher.js';
+import { MessengerClient } from './client/messenger-client.js';
 import { MESSENGER_WEBHOOK_CONFIG } from './messenger-webhook.constants.js';
 import { ConfigurableMessengerWebhookModule, MESSENGER_WEBHOOK_OPTIONS } from './messenger-webhook.module-definition.js';
 import { resolveOptions, type MessengerWebhookOptions } from './messenger-webhook.options.js';
+import { QUEUE_PROVIDERS } from './queue/queue.providers.js';
 
 /**
  * Receives Meta Messenger and Instagram webhooks: `MessengerWebhookModule.forRoot({ verifyToken, appSecret })`
@@ -20,7 +22,9 @@ import { resolveOptions, type MessengerWebhookOptions } from './messenger-webhoo
     },
     MessengerHandlerRegistry,
     MessengerDispatcher,
+    ...QUEUE_PROVIDERS,
+    MessengerClient,
   ],
-  exports: [MessengerDispatcher],
+  exports: [MessengerDispatcher, MessengerClient, ...QUEUE_PROVIDERS],
 })
 export class MessengerWebhookModule extends ConfigurableMessengerWebhookModule {}

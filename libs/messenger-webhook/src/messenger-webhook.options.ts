@@ -2,12 +2,14 @@ import type { DedupeStore } from './dispatch/dedupe-store.js';
 import { InMemoryDedupeStore } from './dispatch/dedupe-store.js';
 import type { HandlerFailure } from './dispatch/handler-failure.js';
 import type { InvalidEventReport } from './dispatch/invalid-event-reporter.js';
+import { resolveQueueOptions, type MessengerQueueOptions, type ResolvedQueueOptions } from './queue/queue-options.js';
+import { resolveClientOptions, type MessengerClientOptions, type ResolvedClientConfig } from './client/client-options.js';
 
 /** How the `POST` answers relative to the handlers: after they settle, or at once. */
 export type DispatchMode = 'await' | 'background';
 
-/** Options of {@link MessengerWebhookModule.forRoot} and of the factory of `forRootAsync`. */
-export interface MessengerWebhookOptions {
+/** Options of {@link MessengerWebhookModule.forRoot} and of the factory of `forRootAsync` (the Send API client's included). */
+export interface MessengerWebhookOptions extends MessengerClientOptions {
   /** The Verify Token you typed in the app dashboard's webhook settings; the GET handshake must present it. */
   verifyToken: string;
   /** The App Secret that signs every delivery; an array accepts any of several while a secret is rotated. */
@@ -40,6 +42,8 @@ export interface MessengerWebhookOptions {
   onHandlerError?: (failure: HandlerFailure) => void;
   /** Called with every event that could not be read (delivered or skipped), e.g. to report it. */
   onInvalidEvent?: (report: InvalidEventReport) => void;
+  /** Queue mode: events go through Redis (BullMQ) to workers; durable, ordered and deduplicated across instances. */
+  queue?: MessengerQueueOptions;
 }
 
 /** What becomes of an event that cannot be read: delivered as an `InvalidEvent`, or skipped (counted, logged, reported either way). */
@@ -81,6 +85,8 @@ export interface ResolvedMessengerWebhookConfig {
   readonly maxRegExpInputLength: number;
   readonly onHandlerError?: (failure: HandlerFailure) => void;
   readonly onInvalidEvent?: (report: InvalidEventReport) => void;
+  readonly queue: ResolvedQueueOptions | null;
+  readonly client: ResolvedClientConfig;
 }
 
 const PREFIX = 'MessengerWebhookModule:';
@@ -105,6 +111,7 @@ export function resolveOptions(options: MessengerWebhookOptions | undefined): Re
     throw new Error(`${PREFIX} invalidEvents must be 'deliver' or 'skip'`);
   }
   const dedupe = options.dedupe === false ? null : options.dedupe ?? {};
+  const concurrency = positive('concurrency', options.concurrency, 16);
   return {
     verifyToken: options.verifyToken,
     appSecrets,
@@ -114,7 +121,7 @@ export function resolveOptions(options: MessengerWebhookOptions | undefined): Re
     invalidEvents,
     bodyLimit: positive('bodyLimit', options.bodyLimit, 1024 * 1024),
     dispatch,
-    concurrency: positive('concurrency', options.concurrency, 16),
+    concurrency,
     handlerTimeout: nonNegative('handlerTimeout', options.handlerTimeout, 10_000),
     shutdownTimeout: nonNegative('shutdownTimeout', options.shutdownTimeout, 10_000),
     maxPendingEvents: positive('maxPendingEvents', options.maxPendingEvents, 1_000),
@@ -125,6 +132,8 @@ export function resolveOptions(options: MessengerWebhookOptions | undefined): Re
     maxRegExpInputLength: nonNegative('maxRegExpInputLength', options.maxRegExpInputLength, 4_096) || Number.POSITIVE_INFINITY,
     onHandlerError: options.onHandlerError,
     onInvalidEvent: options.onInvalidEvent,
+    queue: options.queue === undefined ? null : resolveQueueOptions(options.queue, concurrency),
+    client: resolveClientOptions(options, appSecrets[0]),
   };
 }
 

@@ -1,4 +1,5 @@
 import { UsageError } from './args.js';
+import { DEAD_LETTERS_HELP } from './commands/dead-letters-help.js';
 import { SEND_HELP, sendCommand } from './commands/send.js';
 import { TOUR_HELP, tourCommand } from './commands/tour.js';
 import { VERIFY_HELP, verifyCommand } from './commands/verify.js';
@@ -14,6 +15,7 @@ Commands:
   send     send one event (or a JSON file) signed like Meta       messenger-webhook send --help
   verify   run the GET subscription handshake                      messenger-webhook verify --help
   tour     handshake + one delivery of every event type            messenger-webhook tour --help
+  dead-letters  list, show, replay or drop queue-mode dead letters  messenger-webhook dead-letters --help
 
 Environment: MESSENGER_WEBHOOK_URL, MESSENGER_APP_SECRET, MESSENGER_VERIFY_TOKEN stand in for --url, --secret, --token.
 Exit codes: 0 passed, 1 the server refused, failed or could not be reached, 2 wrong usage.`;
@@ -22,6 +24,8 @@ const COMMANDS: Record<string, { run: (argv: readonly string[], io: CliIo) => Pr
   send: { run: sendCommand, help: SEND_HELP },
   verify: { run: verifyCommand, help: VERIFY_HELP },
   tour: { run: tourCommand, help: TOUR_HELP },
+  // Imported on use: it loads the queue code (and bullmq, ioredis), which the other commands never need.
+  'dead-letters': { run: async (argv, io) => (await import('./commands/dead-letters.js')).deadLettersCommand(argv, io), help: DEAD_LETTERS_HELP },
 };
 
 /** Runs the CLI with `argv` (the arguments after the program name) and resolves to the exit code; never rejects. */

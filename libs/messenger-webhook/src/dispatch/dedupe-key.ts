@@ -1,5 +1,6 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { isJsonObject, readPath } from '../delivery/json.js';
+import type { MessengerContext } from '../events/messenger-context.js';
 import { readId } from '../reading/coercions.js';
 import { conversationOf, type PreparedEvent } from './prepared-event.js';
 
@@ -9,7 +10,7 @@ import { conversationOf, type PreparedEvent } from './prepared-event.js';
  * message delivered in `messaging[]` and again as a `changes[]` item is the same message. Pure; throws on a raw event
  * too deeply nested to serialise.
  */
-export function dedupeKey({ definition, raw, meta }: PreparedEvent): string {
+export function dedupeKey({ definition, raw, meta }: Pick<PreparedEvent, 'definition' | 'raw'> & { meta: Pick<PreparedEvent['meta'], 'object' | 'pageId' | 'standby'> }): string {
   const prefix = `${meta.object}|${meta.pageId}|${definition.kind}|${meta.standby ? 's' : 'm'}`;
   if (definition.kind === 'message' || definition.kind === 'echo') {
     const message = readPath(raw, 'message');
@@ -19,4 +20,19 @@ export function dedupeKey({ definition, raw, meta }: PreparedEvent): string {
   const digest = createHash('sha256').update(JSON.stringify(raw) ?? String(raw)).digest('base64');
   const person = isJsonObject(raw) ? conversationOf(definition, raw) : '';
   return `${prefix}|${person}|${String(readPath(raw, 'timestamp'))}|${digest}`;
+}
+
+/**
+ * The event's {@link dedupeKey} (`null` when it is too deeply nested to serialise) and its stable id
+ * ({@link MessengerContext.eventId}): a short digest of the key, so a redelivery gets the same id on any instance. An
+ * event without a key gets a random id (it cannot be deduplicated either).
+ */
+export function eventKeys(event: Parameters<typeof dedupeKey>[0]): { dedupeKey: string | null; eventId: string } {
+  let key: string | null;
+  try {
+    key = dedupeKey(event);
+  } catch {
+    key = null;
+  }
+  return { dedupeKey: key, eventId: createHash('sha256').update(key ?? randomUUID()).digest('base64url').slice(0, 22) };
 }

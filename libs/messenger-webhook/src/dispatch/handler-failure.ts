@@ -1,4 +1,5 @@
 import type { EventKind } from '../events/event-kinds.js';
+import type { MessengerContext } from '../events/messenger-context.js';
 
 /** One handler call that failed and that no exception filter handled: what the library logs and reports. */
 export interface HandlerFailure {
@@ -16,6 +17,8 @@ export interface HandlerFailure {
   readonly mid?: string;
   /** The entry's page (or Instagram account) id. */
   readonly pageId: string;
+  /** The event's stable id ({@link MessengerContext.eventId}). */
+  readonly eventId: string;
   /** The event instance the handler received. */
   readonly event: object;
 }

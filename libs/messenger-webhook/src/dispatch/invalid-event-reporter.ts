@@ -48,12 +48,13 @@ export class InvalidEventTally {
   private readonly samples: string[] = [];
 
   /** Counts one invalid event; only the first three are described. */
-  add(event: InvalidEvent): void {
+  add(event: InvalidEvent): this {
     this.count++;
-    if (this.samples.length >= 3) return;
+    if (this.samples.length >= 3) return this;
     const problems = event.problems.slice(0, 2).map((problem) => (problem.path ? `${problem.path} ${problem.message}` : problem.message));
     const more = event.problems.length > 2 ? `, +${event.problems.length - 2}` : '';
     this.samples.push(`${event.location} (${event.kind}): ${problems.join(', ')}${more}`);
+    return this;
   }
 
   /** The warning line, or `null` when every event could be read. */

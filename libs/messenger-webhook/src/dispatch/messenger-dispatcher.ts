@@ -1,10 +1,13 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { Observable } from 'rxjs';
+import { HandlerReplies } from '../client/handler-replies.js';
+import { MessengerClient } from '../client/messenger-client.js';
 import { slotPath, type WebhookEnvelope } from '../delivery/envelope.js';
 import { MessengerHandlerRegistry } from '../handlers/handler-registry.js';
 import { MESSENGER_WEBHOOK_CONFIG } from '../messenger-webhook.constants.js';
 import type { ResolvedMessengerWebhookConfig } from '../messenger-webhook.options.js';
 import { ConversationScheduler } from './conversation-scheduler.js';
+import type { DeliveryTransport } from './delivery-transport.js';
 import { EventRunner, SETTLED, type EventRun } from './event-runner.js';
 import { FailureReporter } from './failure-reporter.js';
 import type { HandlerFailure } from './handler-failure.js';
@@ -55,11 +58,14 @@ export class MessengerDispatcher implements OnModuleDestroy {
   private readonly reporter: FailureReporter;
   private readonly scheduler: ConversationScheduler;
   private readonly redeliveries: RedeliveryFilter | null;
-  private readonly runner: EventRunner;
   private readonly invalidReporter: InvalidEventReporter;
   private readonly pending: PendingEvents;
+  private transport: DeliveryTransport | null = null;
   private closing = false;
   private refusing = false;
+
+  /** The invoking stage, shared with the queue worker so handlers run the same way in both transports (internal). */
+  readonly runner: EventRunner;
 
   /** Every handler failure no exception filter handled, as it happens (send them to your error tracker). */
   readonly failures$: Observable<HandlerFailure>;
@@ -70,6 +76,7 @@ export class MessengerDispatcher implements OnModuleDestroy {
   constructor(
     @Inject(MESSENGER_WEBHOOK_CONFIG) private readonly config: ResolvedMessengerWebhookConfig,
     registry: MessengerHandlerRegistry,
+    client: MessengerClient,
   ) {
     this.reporter = new FailureReporter(this.logger, config.onHandlerError);
     this.failures$ = this.reporter.failures$;
@@ -78,8 +85,18 @@ export class MessengerDispatcher implements OnModuleDestroy {
     const watchdog = config.handlerTimeout > 0 ? new HandlerWatchdog(config.handlerTimeout) : null;
     this.invalidReporter = new InvalidEventReporter(this.logger, config.onInvalidEvent);
     this.invalidEvents$ = this.invalidReporter.invalidEvents$;
-    this.runner = new EventRunner(registry, this.reporter, watchdog, config, this.logger, this.invalidReporter);
+    this.runner = new EventRunner(registry, this.reporter, watchdog, config, this.logger, new HandlerReplies(client), this.invalidReporter);
     this.pending = new PendingEvents(config.maxPendingEvents);
+  }
+
+  /** Sends deliveries to `transport` instead of the in-process scheduler (queue mode; set once at module init, internal). */
+  useTransport(transport: DeliveryTransport): void {
+    this.transport = transport;
+  }
+
+  /** True when deliveries go to another transport (queue mode): their summary resolves once they are accepted, and may reject. */
+  get hasTransport(): boolean {
+    return this.transport !== null;
   }
 
   /** True once the app is shutting down: new deliveries should be refused so Meta redelivers them later. */
@@ -93,6 +110,8 @@ export class MessengerDispatcher implements OnModuleDestroy {
    */
   admit(envelope: WebhookEnvelope): AdmittedDelivery | DeliveryRefusal {
     if (this.closing) return 'closing';
+    // Queue mode: Redis is the buffer, so only the transport decides whether it takes the delivery.
+    if (this.transport) return { summary: this.run(envelope, this.pending.open()), acknowledge: () => undefined };
     if (this.pending.full) {
       if (!this.refusing) {
         this.refusing = true;
@@ -108,7 +127,10 @@ export class MessengerDispatcher implements OnModuleDestroy {
     return { summary: this.run(envelope, ledger), acknowledge: () => ledger.acknowledge() };
   }
 
-  /** Dispatches every event of a delivery, with no bound; resolves once each handler call settled (or timed out). Never rejects. */
+  /**
+   * Dispatches every event of a delivery, with no bound; resolves once each handler call settled (or timed out). Never rejects.
+   * In queue mode it resolves once every event is in Redis, and rejects with `DeliveryRefusedError` when Redis cannot take them.
+   */
   async dispatch(envelope: WebhookEnvelope): Promise<DispatchSummary> {
     const ledger = this.pending.open();
     const summary = await this.run(envelope, ledger);
@@ -124,6 +146,7 @@ export class MessengerDispatcher implements OnModuleDestroy {
       return summary;
     }
     summary.events = delivery.events.length;
+    if (this.transport) return this.transport.deliver(delivery, summary);
     ledger.add(delivery.events.length);
     const runs = await Promise.all(
       delivery.events.map((prepared) => this.scheduler.schedule(prepared.conversationKey, () => this.process(prepared, ledger))),

@@ -5,9 +5,10 @@ import { fieldOf, payloadOf, UNKNOWN_KIND, type AnyEventKind } from '../events/e
 import type { MessengerContext } from '../events/messenger-context.js';
 import { senderOf } from '../events/sender-of.js';
 import { readId } from '../reading/coercions.js';
+import { eventKeys } from './dedupe-key.js';
 
 /** Where an event came from and what it is, before it is turned into its class: plain data, so it can be queued. */
-export type EventMeta = Omit<MessengerContext, 'params'>;
+export type EventMeta = Omit<MessengerContext, 'params' | 'reply'>;
 
 /** One raw event of a delivery, classified, with the facts scheduling and deduplication need. */
 export interface PreparedEvent {
@@ -21,6 +22,8 @@ export interface PreparedEvent {
   readonly slot: RawEventSlot;
   /** Events with the same key are handled one at a time, in arrival order: page plus the person on the other side. */
   readonly conversationKey: string;
+  /** What redeliveries of this event share (see `dedupeKey`), computed once; `null` when it cannot be computed. */
+  readonly dedupeKey: string | null;
 }
 
 /** The events of one delivery, ready to schedule. */
@@ -57,9 +60,20 @@ export function prepareEvent(slot: RawEventSlot, platform: MessengerContext['pla
       field = standby ? 'standby' : fieldOf(definition, platform);
     }
   }
-  const meta: EventMeta = { platform, object, pageId: slot.pageId, time: slot.time, standby, source: slot.source, kind: definition.kind, field };
+  const keys = eventKeys({ definition, raw, meta: { object, pageId: slot.pageId, standby } });
+  const meta: EventMeta = {
+    platform,
+    object,
+    pageId: slot.pageId,
+    time: slot.time,
+    standby,
+    source: slot.source,
+    kind: definition.kind,
+    field,
+    eventId: keys.eventId,
+  };
   const person = isJsonObject(raw) ? conversationOf(definition, raw) : '';
-  return { definition, raw, meta, slot, conversationKey: `${object}|${slot.pageId}|${person}` };
+  return { definition, raw, meta, slot, conversationKey: `${object}|${slot.pageId}|${person}`, dedupeKey: keys.dedupeKey };
 }
 
 /** The person on the other side of the conversation: the recipient of an echo, the sender (or commenter) of anything else. */

@@ -1,7 +1,6 @@
 import type { Logger } from '@nestjs/common';
 import { slotPath } from '../delivery/envelope.js';
 import type { DedupeStore } from './dedupe-store.js';
-import { dedupeKey } from './dedupe-key.js';
 import type { PreparedEvent } from './prepared-event.js';
 
 /** Recognises events Meta delivers again, from the raw event, before the costlier transform and validation. */
@@ -16,8 +15,9 @@ export class RedeliveryFilter {
   async isRedelivery(prepared: PreparedEvent): Promise<boolean> {
     let seen: boolean;
     try {
-      // Inside the try: the key hashes the raw event, and JSON.stringify overflows the stack on deep nesting.
-      const answer = this.store.checkAndSet(dedupeKey(prepared), this.ttl);
+      if (prepared.dedupeKey === null) throw new Error('the event is too deeply nested to compute its key');
+      // Computed once when the delivery was read (the event id is its digest).
+      const answer = this.store.checkAndSet(prepared.dedupeKey, this.ttl);
       seen = typeof answer === 'boolean' ? answer : await answer;
     } catch (error) {
       // Handling an event twice beats losing it.

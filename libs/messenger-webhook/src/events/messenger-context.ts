@@ -1,4 +1,5 @@
 import type { EventKind } from './event-kinds.js';
+import type { ReplyFunction } from '../client/handler-replies.js';
 
 /** Which Meta product a delivery came from: `object: "page"` is Messenger, `object: "instagram"` is Instagram. */
 export type MessengerPlatform = 'messenger' | 'instagram';
@@ -24,6 +25,16 @@ export interface MessengerContext {
   readonly kind: EventKind;
   /** The webhook field: as Meta sent it for `changes[]` items, else the field that delivers this kind (`'messages'`, ...). */
   readonly field: string;
+  /**
+   * The event's stable id: the same for every redelivery of the event, on every instance. Use it to make a handler
+   * idempotent (a queue worker killed mid-handler means the event runs again elsewhere).
+   */
+  readonly eventId: string;
   /** Values captured by the handler's filter (`{name}` placeholders and RegExp named groups). */
   readonly params: Readonly<Record<string, string>>;
+  /**
+   * Replies to the event's person from the event's page: `await ctx.reply('Hi!')` or `ctx.reply({ attachment })`.
+   * Needs `pageAccessToken` (or `graphApiDryRun`); replies to one person go out in call order, awaited or not.
+   */
+  readonly reply: ReplyFunction;
 }

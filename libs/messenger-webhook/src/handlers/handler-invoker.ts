@@ -16,7 +16,7 @@ import { messengerParamsFactory } from './params.factory.js';
 
 /** How one handler call ended. */
 export type InvocationOutcome =
-  | { readonly status: 'done' }
+  | { readonly status: 'done'; readonly value?: unknown }
   | { readonly status: 'skipped' }
   | { readonly status: 'filtered'; readonly error: unknown }
   | { readonly status: 'failed'; readonly error: unknown; readonly filterError?: unknown };
@@ -26,6 +26,11 @@ export type Invoker = (event: object, context: MessengerContext) => Promise<Invo
 
 const DONE: InvocationOutcome = Object.freeze({ status: 'done' });
 const SKIPPED: InvocationOutcome = Object.freeze({ status: 'skipped' });
+
+/** The outcome of a call that returned `value`; the shared frozen one when it returned nothing. */
+function doneWith(value: unknown): InvocationOutcome {
+  return value === undefined ? DONE : { status: 'done', value };
+}
 
 /**
  * Builds handler calls that behave like HTTP route calls: guards, interceptors, pipes and exception filters, with
@@ -56,8 +61,7 @@ export class HandlerInvokerFactory {
         try {
           const result = callback.call(instance, event, context);
           // Same as the full chain: an Observable is subscribed and waited for, like a promise is awaited.
-          await (isObservable(result) ? lastValueFrom(result, { defaultValue: undefined }) : result);
-          return DONE;
+          return doneWith(await (isObservable(result) ? lastValueFrom(result, { defaultValue: undefined }) : result));
         } catch (error) {
           return this.applyFilters(filters, error, [event, context], instance, callback);
         }
@@ -81,8 +85,8 @@ export class HandlerInvokerFactory {
         if (guards.length > 0 && !(await enhancers.tryActivate(guards, args, instance, callback, MESSENGER_CONTEXT_TYPE))) {
           return SKIPPED;
         }
-        await call(event, context);
-        return DONE;
+        // What the handler returned, as mapped by its interceptors: a reply, when it is one.
+        return doneWith(await call(event, context));
       } catch (error) {
         return this.applyFilters(filters, error, args, instance, callback);
       }

@@ -88,7 +88,8 @@ export class MessengerHandlerRegistry implements OnModuleInit {
         this.routes.set(routeKey(kind, standby), routes.length ? routes : NO_ROUTES);
       }
     }
-    if (found.length === 0) {
+    // A queue edge runs no handler by design.
+    if (found.length === 0 && this.config.queue?.role !== 'edge') {
       this.logger.warn('No handlers found: decorate a method of a provider with @OnMessage(), @OnEvent(), ...');
     }
   }

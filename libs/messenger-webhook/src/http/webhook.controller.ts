@@ -20,6 +20,7 @@ import {
 } from '@nestjs/common';
 import { envelopeProblem, type WebhookEnvelope } from '../delivery/envelope.js';
 import { answerHandshake } from './handshake.js';
+import { DeliveryRefusedError } from '../dispatch/delivery-transport.js';
 import { MessengerDispatcher } from '../dispatch/messenger-dispatcher.js';
 import { MESSENGER_WEBHOOK_CONFIG } from '../messenger-webhook.constants.js';
 import type { ResolvedMessengerWebhookConfig } from '../messenger-webhook.options.js';
@@ -89,7 +90,16 @@ export function createWebhookController(path: string, decorators: readonly Class
       if (delivery === 'full') {
         throw new ServiceUnavailableException(`Too many events waiting to be handled (maxPendingEvents (${this.config.maxPendingEvents}) reached): deliver again later`);
       }
-      if (this.config.dispatch === 'await') await delivery.summary;
+      // Queue mode answers once the events are in Redis, whatever `dispatch` says: that is what the 200 promises.
+      if (this.config.dispatch === 'await' || this.dispatcher.hasTransport) {
+        try {
+          await delivery.summary;
+        } catch (error) {
+          // Meta retries a 503, so a refused delivery is not lost; the transport has logged why.
+          if (error instanceof DeliveryRefusedError) throw new ServiceUnavailableException(error.message);
+          throw error;
+        }
+      }
       delivery.acknowledge();
       return 'EVENT_RECEIVED';
     }

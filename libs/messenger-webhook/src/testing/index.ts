@@ -43,3 +43,11 @@ export {
   type SendOptions,
   type TestResponse,
 } from './test-client.js';
+export {
+  createFakeGraphApi,
+  type FakeGraphApi,
+  type FakeGraphApiOptions,
+  type GraphCall,
+  type GraphCallFile,
+  type GraphFailure,
+} from './fake-graph-api.js';

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { RequestMethod, type INestApplication } from '@nestjs/common';
 import { ApplicationConfig } from '@nestjs/core';
+import { MessengerClient } from '../client/messenger-client.js';
 import { MessengerDispatcher, type DispatchSummary } from '../dispatch/messenger-dispatcher.js';
 import { MESSENGER_WEBHOOK_CONFIG, MESSENGER_WEBHOOK_PATH } from '../messenger-webhook.constants.js';
 import type { ResolvedMessengerWebhookConfig } from '../messenger-webhook.options.js';
@@ -51,8 +52,9 @@ export class MessengerTestClient {
   ) {}
 
   /**
-   * Signs the delivery (Meta's serialisation), POSTs it and resolves once the app answered and every handler settled,
-   * so assertions can follow at once even with `dispatch: 'background'`. Makes the app listen on 127.0.0.1 if needed.
+   * Signs the delivery (Meta's serialisation), POSTs it and resolves once the app answered, every handler settled and
+   * every reply went out (awaited or not), so assertions can follow at once even with `dispatch: 'background'`. Makes
+   * the app listen on 127.0.0.1 if needed.
    */
   async send(events: EventsOrBody, options: SendOptions = {}): Promise<TestResponse> {
     const raw = metaStringify(toWebhookBody(events, options));
@@ -62,15 +64,21 @@ export class MessengerTestClient {
     const response = await fetch(await this.url(RequestMethod.POST), { method: 'POST', headers, body: raw });
     const body = await response.text();
     await this.dispatcher().idle();
+    await this.repliesSent();
     return { status: response.status, body };
   }
 
-  /** Hands the delivery to the dispatcher without HTTP or signature (a JSON round trip still applies) and returns its summary. */
+  /**
+   * Hands the delivery to the dispatcher without HTTP or signature (a JSON round trip still applies) and returns its
+   * summary once every handler settled and every reply went out.
+   */
   async dispatch(events: EventsOrBody, options: WebhookBodyOptions = {}): Promise<DispatchSummary> {
     // Handlers are discovered when the app initialises; init() does nothing on an app already initialised.
     await this.app.init();
     const body = JSON.parse(JSON.stringify(toWebhookBody(events, options))) as ReturnType<typeof toWebhookBody>;
-    return this.dispatcher().dispatch(body);
+    const summary = await this.dispatcher().dispatch(body);
+    await this.repliesSent();
+    return summary;
   }
 
   /** Runs Meta's GET handshake with `token` and a random challenge. */
@@ -129,11 +137,16 @@ export class MessengerTestClient {
     return this.options.appSecret ?? this.lookup<ResolvedMessengerWebhookConfig>(MESSENGER_WEBHOOK_CONFIG, 'the module configuration').appSecrets[0];
   }
 
+  /** Waits for the Graph API calls handlers made without awaiting them (failed ones included). */
+  private async repliesSent(): Promise<void> {
+    await this.lookup<MessengerClient>(MessengerClient, 'MessengerClient').idle();
+  }
+
   private dispatcher(): MessengerDispatcher {
     return this.lookup<MessengerDispatcher>(MessengerDispatcher, 'MessengerDispatcher');
   }
 
-  private lookup<T>(token: symbol | typeof MessengerDispatcher, what: string): T {
+  private lookup<T>(token: symbol | typeof MessengerDispatcher | typeof MessengerClient, what: string): T {
     try {
       return this.app.get<T>(token, { strict: false });
     } catch {

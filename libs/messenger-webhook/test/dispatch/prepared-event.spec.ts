@@ -9,7 +9,7 @@ describe('prepareDelivery', () => {
 
   it('gives a messaging[] item its kind, its field per platform, and its conversation', () => {
     const [echo] = prepareDelivery({ object: 'instagram', entry: [{ id: 'IG', time: 1, messaging: [{ sender: { id: 'IG' }, recipient: { id: 'U9' }, message: { mid: 'm', is_echo: true } }] }] }).events;
-    expect(echo?.meta).toEqual({ platform: 'instagram', object: 'instagram', pageId: 'IG', time: 1, standby: false, source: 'messaging', kind: 'echo', field: 'messages' });
+    expect(echo?.meta).toEqual({ platform: 'instagram', object: 'instagram', pageId: 'IG', time: 1, standby: false, source: 'messaging', kind: 'echo', field: 'messages', eventId: expect.any(String) });
     // The conversation of an echo is the person it went to.
     expect(echo?.conversationKey).toBe('instagram|IG|U9');
   });

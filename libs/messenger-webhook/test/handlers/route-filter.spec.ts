@@ -18,9 +18,11 @@ function contextOf(overrides: Partial<MessengerContext> = {}): MessengerContext 
     source: 'messaging',
     kind: 'message',
     field: 'messages',
+    eventId: 'EVENT_ID',
     params: {},
+    reply: () => Promise.reject(new Error('filters never reply')),
     ...overrides,
-  };
+  } as MessengerContext;
 }
 
 /** Events are class instances at run time; the filters only read their fields, so plain objects stand in. */

@@ -1,0 +1,185 @@
+import type { Redis as RedisClient } from 'ioredis';
+import { QueueKeys } from './queue-keys.js';
+import { ACK_AND_TAKE, DEAD_LETTER, DROP, ENQUEUE, REPLAY, type TakeReply } from './queue-scripts.js';
+
+/** What {@link MailboxStore.enqueue} says about one event. */
+export const EnqueueCode = { Duplicate: 0, QueuedFirst: 1, QueuedBehind: 2, DuplicateWaiting: 3 } as const;
+
+/** One of {@link EnqueueCode}'s values. */
+export type EnqueueCode = (typeof EnqueueCode)[keyof typeof EnqueueCode];
+
+/** One dead letter as stored. */
+export interface DeadLetterRecord {
+  /** The event's stable id. */
+  readonly eventId: string;
+  /** Its conversation (`object|page|person`). */
+  readonly conversation: string;
+  /** The mailbox entry: id, enqueue time and the stored event. */
+  readonly entry: string;
+  /** The last failure, as logged. */
+  readonly error: string;
+  /** How many times it was started. */
+  readonly attempts: number;
+  /** When it was dead-lettered (epoch ms). */
+  readonly failedAt: number;
+  /** Whether it holds its conversation (`onDeadLetter: 'block'`). */
+  readonly blocking: boolean;
+}
+
+interface ScriptedClient {
+  mwEnqueue(...args: Array<string | number>): Promise<number[]>;
+  mwAckAndTake(...args: Array<string | number>): Promise<[string, number, number]>;
+  mwDeadLetter(...args: Array<string | number>): Promise<[string, number, number]>;
+  mwReplay(...args: Array<string | number>): Promise<number>;
+  mwDrop(...args: Array<string | number>): Promise<number>;
+}
+
+/**
+ * The conversation mailboxes, the dedupe marks, the dead letters and the counters, over one Redis client: every
+ * change goes through one Lua script, so no crash can leave them half-updated.
+ */
+export class MailboxStore {
+  readonly keys: QueueKeys;
+  private readonly scripted: ScriptedClient;
+
+  constructor(
+    private readonly redis: RedisClient,
+    prefix: string,
+    name: string,
+  ) {
+    this.keys = new QueueKeys(prefix, name);
+    for (const [command, lua] of [
+      ['mwEnqueue', ENQUEUE],
+      ['mwAckAndTake', ACK_AND_TAKE],
+      ['mwDeadLetter', DEAD_LETTER],
+      ['mwReplay', REPLAY],
+      ['mwDrop', DROP],
+    ] as const) {
+      // defineCommand runs EVALSHA and loads the script again after a Redis restart (NOSCRIPT).
+      if (!(command in redis)) redis.defineCommand(command, { lua });
+    }
+    this.scripted = redis as unknown as ScriptedClient;
+  }
+
+  /** Records and enqueues the events of one delivery in one atomic step; one {@link EnqueueCode} per event. */
+  async enqueue(events: ReadonlyArray<{ eventId: string; conversation: string; entry: string }>, dedupeTtl: number, now: number): Promise<EnqueueCode[]> {
+    const { keys } = this;
+    const keyList: string[] = [keys.pending, keys.depth, keys.blocked];
+    const args: Array<string | number> = [dedupeTtl, now];
+    for (const event of events) {
+      keyList.push(keys.seen(event.eventId), keys.mailbox(event.conversation));
+      args.push(event.conversation, event.entry);
+    }
+    return (await this.scripted.mwEnqueue(keyList.length, ...keyList, ...args)) as EnqueueCode[];
+  }
+
+  /** Acknowledges `ackId` (if it is still the head) and, when `take`, counts and returns the next event. */
+  async ackAndTake(conversation: string, ackId: string, take: boolean): Promise<TakeReply> {
+    const { keys } = this;
+    const reply = await this.scripted.mwAckAndTake(5, keys.mailbox(conversation), keys.runs, keys.pending, keys.depth, keys.blocked, conversation, ackId, take ? '1' : '0');
+    return [reply[0], Number(reply[1]), Number(reply[2])];
+  }
+
+  /** Moves the head event `eventId` to the dead letters; blocks the conversation or takes the next event. */
+  async deadLetter(conversation: string, eventId: string, error: string, block: boolean, take: boolean): Promise<TakeReply> {
+    const { keys } = this;
+    const reply = await this.scripted.mwDeadLetter(
+      7,
+      keys.mailbox(conversation),
+      keys.runs,
+      keys.pending,
+      keys.depth,
+      keys.blocked,
+      keys.deadIndex,
+      keys.dead(eventId),
+      conversation,
+      eventId,
+      error,
+      Date.now(),
+      block ? '1' : '0',
+      take ? '1' : '0',
+    );
+    return [reply[0], Number(reply[1]), Number(reply[2])];
+  }
+
+  /** Puts a dead letter back at the head of its conversation. Resolves `null` when there is no such dead letter, else whether a drain is due. */
+  async replay(eventId: string): Promise<{ conversation: string; drain: boolean } | null> {
+    const conversation = await this.redis.hget(this.keys.dead(eventId), 'conversation');
+    if (conversation === null) return null;
+    const { keys } = this;
+    const code = await this.scripted.mwReplay(7, keys.dead(eventId), keys.deadIndex, keys.mailbox(conversation), keys.pending, keys.depth, keys.blocked, keys.runs, eventId, conversation, Date.now());
+    return code < 0 ? null : { conversation, drain: code === 1 };
+  }
+
+  /** Deletes a dead letter. Resolves `null` when there is no such dead letter, else whether a drain is due. */
+  async drop(eventId: string): Promise<{ conversation: string; drain: boolean } | null> {
+    const conversation = await this.redis.hget(this.keys.dead(eventId), 'conversation');
+    if (conversation === null) return null;
+    const { keys } = this;
+    const code = await this.scripted.mwDrop(5, keys.dead(eventId), keys.deadIndex, keys.mailbox(conversation), keys.pending, keys.blocked, eventId, conversation, Date.now());
+    return code < 0 ? null : { conversation, drain: code === 1 };
+  }
+
+  /** Dead letters, newest first. */
+  async listDeadLetters(offset: number, limit: number): Promise<DeadLetterRecord[]> {
+    const ids = await this.redis.zrevrange(this.keys.deadIndex, offset, offset + limit - 1);
+    const records = await Promise.all(ids.map((id) => this.deadLetter_(id)));
+    return records.filter((record): record is DeadLetterRecord => record !== null);
+  }
+
+  /** One dead letter, or `null`. */
+  getDeadLetter(eventId: string): Promise<DeadLetterRecord | null> {
+    return this.deadLetter_(eventId);
+  }
+
+  /** How many dead letters there are. */
+  countDeadLetters(): Promise<number> {
+    return this.redis.zcard(this.keys.deadIndex);
+  }
+
+  /** Conversations with events waiting whose head started waiting before `before` (epoch ms), oldest first. */
+  staleConversations(before: number, limit: number): Promise<string[]> {
+    return this.redis.zrangebyscore(this.keys.pending, '-inf', before, 'LIMIT', 0, limit);
+  }
+
+  /** Depth, oldest head, and counts, in one round trip. */
+  async stats(): Promise<{ depth: number; oldestSince: number | null; conversations: number; blocked: number; deadLetters: number }> {
+    const { keys } = this;
+    const replies = await this.redis
+      .multi()
+      .get(keys.depth)
+      .zrange(keys.pending, 0, 0, 'WITHSCORES')
+      .zcard(keys.pending)
+      .hlen(keys.blocked)
+      .zcard(keys.deadIndex)
+      .exec();
+    if (!replies) throw new Error('the Redis transaction was aborted');
+    const value = (index: number): unknown => {
+      const [error, result] = replies[index]!;
+      if (error) throw error;
+      return result;
+    };
+    const oldest = value(1) as string[];
+    return {
+      depth: Number(value(0) ?? 0),
+      oldestSince: oldest.length >= 2 ? Number(oldest[1]) : null,
+      conversations: Number(value(2)),
+      blocked: Number(value(3)),
+      deadLetters: Number(value(4)),
+    };
+  }
+
+  private async deadLetter_(eventId: string): Promise<DeadLetterRecord | null> {
+    const hash = await this.redis.hgetall(this.keys.dead(eventId));
+    if (!hash.entry || hash.conversation === undefined) return null;
+    return {
+      eventId,
+      conversation: hash.conversation,
+      entry: hash.entry,
+      error: hash.error ?? '',
+      attempts: Number(hash.attempts ?? 0),
+      failedAt: Number(hash.failedAt ?? 0),
+      blocking: hash.blocked === '1',
+    };
+  }
+}

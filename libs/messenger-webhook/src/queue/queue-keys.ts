@@ -1,0 +1,51 @@
+/**
+ * The Redis keys of queue mode besides BullMQ's own, all under `<prefix>:<name>:mw:` so they never meet BullMQ's
+ * `<prefix>:<name>:<job id | wait | active | ...>` keys. A brace-tagged prefix (`{mw}`) keeps them in one Cluster slot.
+ */
+export class QueueKeys {
+  private readonly base: string;
+
+  constructor(prefix: string, name: string) {
+    this.base = `${prefix}:${name}:mw:`;
+  }
+
+  /** The mailbox of a conversation: its events waiting, oldest first (LIST of entries). */
+  mailbox(conversationKey: string): string {
+    return `${this.base}box:${conversationKey}`;
+  }
+
+  /** Marks an event as seen for the dedupe window (STRING with a TTL). */
+  seen(eventId: string): string {
+    return `${this.base}seen:${eventId}`;
+  }
+
+  /** How many times each event at a mailbox head was started (HASH event id -> count). */
+  get runs(): string {
+    return `${this.base}runs`;
+  }
+
+  /** Conversations with events waiting, scored by when their head event started waiting (ZSET). */
+  get pending(): string {
+    return `${this.base}pending`;
+  }
+
+  /** Events waiting in all mailboxes (counter). */
+  get depth(): string {
+    return `${this.base}depth`;
+  }
+
+  /** Conversations held by a dead-lettered event (`onDeadLetter: 'block'`): HASH conversation -> event id. */
+  get blocked(): string {
+    return `${this.base}blocked`;
+  }
+
+  /** Dead-lettered event ids, scored by when they were dead-lettered (ZSET). */
+  get deadIndex(): string {
+    return `${this.base}dead`;
+  }
+
+  /** One dead letter: entry, conversation, error, attempts, failedAt, blocked (HASH). */
+  dead(eventId: string): string {
+    return `${this.base}dead:${eventId}`;
+  }
+}

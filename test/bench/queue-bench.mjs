@@ -1,0 +1,258 @@
+/**
+ * The queue-mode case of `npm run bench`, also runnable alone once the bench is built (`node test/bench/queue-bench.mjs`):
+ * a private redis-server, an edge and two worker processes, against the in-process module on the same adapter.
+ *  1. Edge answer latency at a fixed 500 deliveries/s (one event each, distinct events over 1,000 conversations).
+ *  2. End-to-end events/s: N events posted as fast as the edge takes them; time from the first request until the
+ *     workers' handlers were called N times (in-process: until the server's handlers were, with dispatch 'await').
+ */
+import { fork, spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer, Socket } from 'node:net';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+
+const APP_SECRET = 'bench-app-secret';
+const PAGE_ID = '104729381234567';
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startRedis() {
+  const port = await freePort();
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning'], { stdio: 'ignore' });
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const up = await new Promise((resolve) => {
+      const socket = new Socket();
+      socket.once('connect', () => (socket.destroy(), resolve(true)));
+      socket.once('error', () => (socket.destroy(), resolve(false)));
+      socket.connect(port, '127.0.0.1');
+    });
+    if (up) break;
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error('redis-server did not start (apt-get install redis-server)');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return { url: `redis://127.0.0.1:${port}`, pid: child.pid, stop: () => new Promise((resolve) => (child.once('exit', resolve), child.kill('SIGTERM'))) };
+}
+
+export function startProcess(distDir, role, adapter, redisUrl, queueName) {
+  const child = fork(join(distDir, 'queue-server.js'), [role, adapter, redisUrl, queueName], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  const logged = [];
+  const keep = (chunk) => logged.push(...String(chunk).split('\n').filter(Boolean));
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const next = (type) =>
+    new Promise((resolve, reject) => {
+      const onMessage = (message) => {
+        if (message.type !== type) return;
+        child.off('message', onMessage);
+        child.off('exit', onExit);
+        resolve(message);
+      };
+      const onExit = (code) => reject(new Error(`${role} exited (${code}): ${logged.join('\n')}`));
+      child.on('message', onMessage);
+      child.once('exit', onExit);
+    });
+  return next('ready').then(({ port }) => ({
+    role,
+    port,
+    logged,
+    pid: child.pid,
+    stats: () => {
+      const answer = next('stats');
+      child.send({ type: 'stats' });
+      return answer;
+    },
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', resolve);
+        child.send({ type: 'stop' });
+        setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+      }),
+  }));
+}
+
+/** A signed delivery of `count` distinct message events, each from one of 1,000 people. */
+function deliveryFor(sequence, count) {
+  const messaging = Array.from({ length: count }, (_unused, k) => {
+    const index = sequence * count + k;
+    return {
+      sender: { id: `2465${String(index % 1000).padStart(12, '0')}` },
+      recipient: { id: PAGE_ID },
+      timestamp: 1_700_000_000_000 + index,
+      message: { mid: `m_queue-bench-${index}-AQHRb8cNUmvwQp3uIKcdkbs6vvMthFtbq3B_l5Ru1TnfL9iW8Be4`, text: `Hello, is the blue jacket still available in size ${index % 5}?` },
+    };
+  });
+  return JSON.stringify({ object: 'page', entry: [{ id: PAGE_ID, time: 1_700_000_000_000, messaging }] });
+}
+
+/** autocannon with a fresh, signed body per request (a repeated body would be dropped as a redelivery). */
+// Across runs too: a warm-up body sent again by the measured run would be dropped as a redelivery.
+let sequence = 0;
+
+export function blast(url, { eventsPerDelivery, rate, seconds, amount, connections }) {
+  const first = sequence;
+  const times = [];
+  const instance = autocannon({
+    url,
+    method: 'POST',
+    connections,
+    ...(rate ? { overallRate: rate } : {}),
+    ...(amount ? { amount } : { duration: seconds }),
+    requests: [
+      {
+        setupRequest: (request) => {
+          const body = deliveryFor(sequence++, eventsPerDelivery);
+          const signature = `sha256=${createHmac('sha256', APP_SECRET).update(body).digest('hex')}`;
+          return { ...request, body, headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature } };
+        },
+      },
+    ],
+  });
+  instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+    if (statusCode === 200) times.push(responseTime);
+  });
+  return instance.then((result) => {
+    times.sort((x, y) => x - y);
+    const at = (q) => (times.length ? times[Math.min(times.length - 1, Math.floor(q * times.length))] : NaN);
+    return { result, ok: times.length, p50: at(0.5), p99: at(0.99), sent: sequence - first };
+  });
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Redis is not ours to ask). */
+function procCpuSeconds(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+const cpuSecondsOf = (stats) => (stats.cpu.user + stats.cpu.system) / 1e6;
+
+export async function waitForCalls(processes, expected, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const calls = (await Promise.all(processes.map((p) => p.stats()))).reduce((sum, stats) => sum + stats.handlerCalls, 0);
+    if (calls >= expected) return calls;
+    if (Date.now() > deadline) throw new Error(`only ${calls} of ${expected} handler calls after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** One measured setup: fresh Redis and processes; `mode` 'queue' (edge + 2 workers) or 'inprocess'. */
+async function measure(distDir, mode, adapter, scenario) {
+  const redis = mode === 'queue' ? await startRedis() : null;
+  const name = `bench-${Date.now()}`;
+  const processes = [];
+  try {
+    const edge = await startProcess(distDir, mode === 'queue' ? 'edge' : 'inprocess', adapter, redis?.url ?? '', name);
+    processes.push(edge);
+    const workers = mode === 'queue' ? await Promise.all([startProcess(distDir, 'worker', adapter, redis.url, name), startProcess(distDir, 'worker', adapter, redis.url, name)]) : [];
+    processes.push(...workers);
+    const handlers = mode === 'queue' ? workers : [edge];
+    const url = `http://127.0.0.1:${edge.port}/webhook`;
+    // Warm-up (JIT, connections, scripts), then the measured run.
+    await blast(url, { eventsPerDelivery: scenario.eventsPerDelivery, amount: 500, connections: 10 });
+    const before = await waitForCalls(handlers, 500 * scenario.eventsPerDelivery, 60_000);
+    const cpuBefore = await Promise.all(processes.map((p) => p.stats()));
+    const redisBefore = redis ? procCpuSeconds(redis.pid) : 0;
+    const started = performance.now();
+    const run = await blast(url, scenario);
+    // Only what was acknowledged counts (autocannon may prepare a request it never sends when time is up).
+    const events = run.ok * scenario.eventsPerDelivery;
+    await waitForCalls(handlers, before + events, 120_000);
+    const seconds = (performance.now() - started) / 1000;
+    const cpuAfter = await Promise.all(processes.map((p) => p.stats()));
+    const cpuMicros = (index) => ((cpuSecondsOf(cpuAfter[index]) - cpuSecondsOf(cpuBefore[index])) * 1e6) / events;
+    const cpu = {
+      http: cpuMicros(0),
+      workers: workers.length ? workers.reduce((sum, _w, k) => sum + cpuMicros(k + 1), 0) : 0,
+      redis: redis ? ((procCpuSeconds(redis.pid) - redisBefore) * 1e6) / events : 0,
+    };
+    const logged = processes.flatMap((p) => p.logged);
+    return {
+      mode,
+      adapter,
+      deliveries: run.ok,
+      ok: run.ok,
+      failed: run.result.non2xx + run.result.errors + run.result.timeouts,
+      p50: run.p50,
+      p99: run.p99,
+      requestsPerSecond: run.ok / run.result.duration,
+      endToEndEventsPerSecond: events / seconds,
+      cpuMicrosPerEvent: { ...cpu, total: cpu.http + cpu.workers + cpu.redis },
+      logged: logged.slice(0, 5),
+    };
+  } finally {
+    for (const p of processes) await p.stop();
+    await redis?.stop();
+  }
+}
+
+/** Runs both queue cases against in-process on the same adapter; returns figures for the report. */
+export async function runQueueBench(distDir, { quick = false, adapter = 'express' } = {}) {
+  const latency = { eventsPerDelivery: 1, rate: 500, seconds: quick ? 3 : 10, connections: 10 };
+  const throughput = { eventsPerDelivery: 10, amount: quick ? 500 : 3_000, connections: 20 };
+  const single = { eventsPerDelivery: 1, amount: quick ? 2_000 : 15_000, connections: 20 };
+  const cases = [];
+  for (const [id, scenario] of [['latency-500', latency], ['throughput-batch10', throughput], ['throughput-single', single]]) {
+    for (const mode of ['inprocess', 'queue']) {
+      process.stderr.write(`  queue bench: ${id} ${mode} (${adapter})\n`);
+      cases.push({ id, scenario, ...(await measure(distDir, mode, adapter, scenario)) });
+    }
+  }
+  return { adapter, cases };
+}
+
+const fmt = (value, digits = 0) => (Number.isFinite(value) ? value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : 'n/a');
+
+/** Markdown lines of the queue figures and their targets. */
+export function renderQueue(queue) {
+  const row = (entry) =>
+    `| ${entry.id} | ${entry.mode === 'queue' ? 'queue: edge + 2 workers' : 'in-process'} | ${fmt(entry.deliveries)} | ${fmt(entry.requestsPerSecond)} | ${fmt(entry.p50, 2)} | ${fmt(entry.p99, 2)} | ${fmt(entry.endToEndEventsPerSecond)} | ` +
+    `${fmt(entry.cpuMicrosPerEvent.http)} / ${fmt(entry.cpuMicrosPerEvent.workers)} / ${fmt(entry.cpuMicrosPerEvent.redis)} | ${fmt(2e6 / entry.cpuMicrosPerEvent.total)} | ${entry.failed} |`;
+  const latency = queue.cases.find((entry) => entry.id === 'latency-500' && entry.mode === 'queue');
+  const throughputs = queue.cases.filter((entry) => entry.mode === 'queue' && entry.id.startsWith('throughput'));
+  const best = Math.max(...throughputs.map((entry) => entry.endToEndEventsPerSecond));
+  const capacity = Math.max(...throughputs.map((entry) => 2e6 / entry.cpuMicrosPerEvent.total));
+  const lines = [
+    `Queue mode (${queue.adapter}; its own redis-server; no-op handler; workers at concurrency 32). latency-500: one event per delivery at 500 deliveries/s; ` +
+      'throughput-batch10: 10-event deliveries (Meta batches under load) as fast as they are taken; throughput-single: one event per delivery. ' +
+      'End-to-end events/s runs from the first request until the handlers were called for every event. CPU per event is read from each ' +
+      'process (Redis from /proc) over the same window; "2-core capacity" = 2 CPU-seconds ÷ CPU per event, what the setup would do with both cores to itself ' +
+      '(the load generator excluded), the figure to read when the machine is shared.',
+    '',
+    '| Case | Setup | deliveries | req/s | p50 ms | p99 ms | end-to-end events/s | CPU µs/event: HTTP / workers / Redis | 2-core capacity, events/s | failed |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...queue.cases.map(row),
+    '',
+    '| Target | Figure | Goal | |',
+    '|---|---:|---|---|',
+    `| queue edge p99 at 500 events/s | ${fmt(latency?.p99, 2)} ms | < 20 ms | ${latency && latency.p99 < 20 ? 'PASS' : 'MISS'} |`,
+    `| queue end to end, 2 workers | ${fmt(best)} events/s | >= 3,000 | ${best >= 3000 ? 'PASS' : 'MISS'} |`,
+    `| queue end to end, 2-core capacity from CPU per event | ${fmt(capacity)} events/s | >= 3,000 | ${capacity >= 3000 ? 'PASS' : 'MISS'} |`,
+    '',
+  ];
+  return lines.join('\n');
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { fileURLToPath } = await import('node:url');
+  const distDir = join(fileURLToPath(new URL('../..', import.meta.url)), '.bench/dist');
+  const adapter = process.argv.includes('--fastify') ? 'fastify' : 'express';
+  const queue = await runQueueBench(distDir, { quick: process.argv.includes('--quick'), adapter });
+  console.log(renderQueue(queue));
+  for (const entry of queue.cases) if (entry.logged.length) console.log(`${entry.id} ${entry.mode} logged: ${entry.logged.join(' | ')}`);
+}

@@ -1,0 +1,85 @@
+import { Logger } from '@nestjs/common';
+import { DelayedError, Queue, Worker, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import { Subject } from 'rxjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EventRunner } from '../../libs/messenger-webhook/src/dispatch/event-runner.js';
+import type { HandlerFailure } from '../../libs/messenger-webhook/src/dispatch/handler-failure.js';
+import { prepareDelivery } from '../../libs/messenger-webhook/src/dispatch/prepared-event.js';
+import { ConversationDrain } from '../../libs/messenger-webhook/src/queue/conversation-drain.js';
+import { DrainJobs, type DrainJobData } from '../../libs/messenger-webhook/src/queue/drain-jobs.js';
+import { MailboxStore } from '../../libs/messenger-webhook/src/queue/mailbox-store.js';
+import { QueueEdge } from '../../libs/messenger-webhook/src/queue/queue-edge.js';
+import { resolveQueueOptions } from '../../libs/messenger-webhook/src/queue/queue-options.js';
+import { delivery } from '../support/app.js';
+import { deferred } from '../support/deferred.js';
+import { message } from '../support/events.js';
+import { startRedis, type TestRedis } from '../support/redis-server.js';
+import { eventually, uniqueQueueName } from './queue-kit.js';
+
+/**
+ * The race every mailbox design must survive: a drain has found its mailbox empty and is about to complete when a new
+ * event of its conversation arrives. The new event's drain must not be lost to the deduplication of the finishing one.
+ */
+describe('queue mode: a drain finishing as a new event arrives', () => {
+  let redis: TestRedis;
+  let client: Redis;
+  beforeAll(async () => {
+    redis = await startRedis();
+    client = new Redis(redis.url, { maxRetriesPerRequest: null });
+    await client.ping();
+  });
+  afterAll(async () => {
+    client?.disconnect();
+    await redis?.stop();
+  });
+
+  it('hands the new event to a drain created when the finishing one completes', async () => {
+    const name = uniqueQueueName('race');
+    const options = resolveQueueOptions({ connection: redis.url, name }, 4);
+    const queue = new Queue(name, { connection: client, prefix: options.prefix });
+    const mailboxes = new MailboxStore(client, options.prefix, name);
+    const drains = new DrainJobs(queue);
+    const handled: string[] = [];
+    const runner = {
+      run: async (prepared: { raw: Record<string, unknown> }) => {
+        handled.push((prepared.raw.message as { text: string }).text);
+        return { result: { outcome: 'handled', handlerCalls: 1, failures: 0 }, settled: Promise.resolve() };
+      },
+    } as unknown as EventRunner;
+    const drain = new ConversationDrain(mailboxes, drains, runner, new Subject<HandlerFailure>(), options, { DelayedError }, new Logger('race'));
+    const edge = new QueueEdge(client, mailboxes, drains, { dedupeTtl: 60_000, enqueueTimeout: 5_000 }, new Logger('race'));
+
+    // The window between "mailbox empty" and the job's completion, held open on purpose for the first drain.
+    const window = deferred();
+    const inWindow = deferred();
+    let drainsRun = 0;
+    const worker = new Worker<DrainJobData>(
+      name,
+      async (job: Job<DrainJobData>, token) => {
+        await drain.process(job, token);
+        if (++drainsRun === 1) {
+          inWindow.resolve();
+          await window.promise;
+        }
+      },
+      { connection: client, prefix: options.prefix, concurrency: 4 },
+    );
+    const send = (text: string) => edge.deliver(prepareDelivery(delivery([message({ sender: 'RACE', text })]) as never), { events: 0, dispatched: 0, invalid: 0, duplicates: 0, handlerCalls: 0, failures: 0 });
+    try {
+      await send('first');
+      await inWindow.promise;
+      expect(handled).toEqual(['first']);
+      // The first drain found the mailbox empty and has not completed: this event finds an empty mailbox and asks for a drain.
+      expect((await send('second')).dispatched).toBe(1);
+      window.resolve();
+      await eventually(() => handled.length === 2, () => `handled ${JSON.stringify(handled)}: the second event was stranded`, 10_000);
+      expect(handled).toEqual(['first', 'second']);
+      expect(drainsRun).toBe(2);
+    } finally {
+      window.resolve();
+      await worker.close();
+      await queue.close();
+    }
+  });
+});
