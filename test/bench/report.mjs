@@ -4,8 +4,9 @@ import { cpus, loadavg } from 'node:os';
 
 /** What the bench must show; `run.mjs` stores these next to the figures. */
 export const TARGETS = {
-  singleEventCpuRatio: 0.85,
-  pipelineEventsPerSecond: 50_000,
+  /** Bare CPU per request over ours, one event per request, per adapter (issue 7, section 4). */
+  singleEventCpuRatio: { 'express-single': 0.85, 'fastify-single': 0.65 },
+  pipelineEventsPerSecond: 125_000,
   heapLateGrowthMb: 1,
 };
 
@@ -50,7 +51,8 @@ function judge(results) {
   const lines = [];
   for (const id of ['express-single', 'fastify-single']) {
     const ratio = results.http.find((entry) => entry.id === id)?.variants.lib?.cpuRatio;
-    lines.push({ id, what: `${CASE_LABELS[id]}: bare CPU/req ÷ ours`, target: `>= ${TARGETS.singleEventCpuRatio}`, value: fixed(ratio, 2), pass: ratio >= TARGETS.singleEventCpuRatio });
+    const target = TARGETS.singleEventCpuRatio[id];
+    lines.push({ id, what: `${CASE_LABELS[id]}: bare CPU/req ÷ ours`, target: `>= ${target}`, value: fixed(ratio, 2), pass: ratio >= target });
   }
   // Judged per second of the process's own CPU time: the wall-clock rate drops whenever others load the machine,
   // and the CPU time includes V8's helper threads, so this never overstates what one core does.

@@ -253,6 +253,21 @@ function cases() {
     ['OnTemplateStatusUpdate', 'TemplateStatusUpdateEvent', { field: 'messenger_template_status_update', value: { event: 'APPROVED', message_template_id: 1, message_template_name: 'n', message_template_language: 'en_US', reason: null } }, 'changes'],
     [null, 'UnknownEvent', { ...user, brand_new_event: { x: 1 } }],
     ['OnStandby', 'MessageEvent', { ...user, message: { mid: 'm_9', text: 'standby' } }, 'standby'],
+    // Real-world shapes (issue 7): messaging events as changes[] items and flat on the entry, numeric ids, a postback
+    // without title, a numeric product id, a quoted num_edit, an entry with an unusual time, Instagram fields, any
+    // other field, and an event that cannot be read.
+    ['OnPostback', 'PostbackEvent', { field: 'messaging_postbacks', value: { ...user, postback: { title: 'Start', payload: 'GET_STARTED' } } }, 'changes'],
+    ['OnMessage', 'MessageEvent', { field: 'messages', value: { ...user, message: { mid: 'm_10', text: 'flat' } } }, 'flat'],
+    ['OnPostback', 'PostbackEvent', { sender: { id: 2400000000000001 }, recipient: { id: 106000000000001 }, timestamp: 1, postback: { payload: 'MENU' } }],
+    ['OnSendCart', 'SendCartEvent', { ...user, order: { products: [{ id: 5143500000000003, retailer_id: 'r1', name: 'Mug', unit_price: 12, currency: 'EUR', quantity: 1 }] } }],
+    ['OnMessageEdit', 'MessageEditEvent', { ...user, message_edit: { mid: 'm_1', text: 'edited', num_edit: '37' } }],
+    ['OnMessage', 'MessageEvent', { ...user, message: { mid: 'm_11', text: 'odd time' } }, 'messaging', { time: '2024-05-01T10:00:00+0000' }],
+    ['OnMessage', 'MessageEvent', { ...user, message: { mid: 'm_12', text: 'no time' } }, 'messaging', { time: 'yesterday' }],
+    ['OnComment', 'CommentEvent', { field: 'comments', value: { id: '1786', text: 'price?', from: { id: '1790', username: 'u' }, media: { id: '1790' } } }, 'changes'],
+    ['OnMention', 'MentionEvent', { field: 'mentions', value: { media_id: '1790', comment_id: '1786' } }, 'changes'],
+    ['OnStoryInsights', 'StoryInsightsEvent', { field: 'story_insights', value: { media_id: '1790', reach: 17, replies: -1 } }, 'changes'],
+    ['OnChange', 'ChangeEvent', { field: 'feed', value: { item: 'status', verb: 'add' } }, 'changes'],
+    ['OnInvalidEvent', 'InvalidEvent', { ...user, message: { mid: false } }],
   ];
 }
 
@@ -288,9 +303,10 @@ async function checkServer(app, adapter, shape) {
     if (handshake.status !== 200 || challenge !== 'xyz') problems.push(`handshake answered ${handshake.status} ${challenge}`);
     const forged = await post(url, { object: 'page', entry: [] }, 'wrong-secret');
     if (forged.status !== 403) problems.push(`a forged delivery answered ${forged.status}, expected 403`);
-    for (const [decorator, className, raw, list = 'messaging'] of cases()) {
+    for (const [decorator, className, raw, list = 'messaging', entryFields = {}] of cases()) {
       handled.length = 0;
-      const response = await post(url, { object: 'page', entry: [{ id: 'PAGE_1', time: 1_700_000_000_000, [list]: [raw] }] }, 'pkg-secret');
+      const entry = { id: 'PAGE_1', time: 1_700_000_000_000, ...(list === 'flat' ? raw : { [list]: [raw] }), ...entryFields };
+      const response = await post(url, { object: 'page', entry: [entry] }, 'pkg-secret');
       // The app prints a line per handler call before the response goes out (dispatch: 'await'); stdout is a pipe,
       // so give the lines of this delivery until the response has been read to arrive.
       const expected = [decorator && `${decorator}:${className}`, `OnEvent:${className}`].filter(Boolean).sort();

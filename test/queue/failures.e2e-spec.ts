@@ -93,13 +93,13 @@ describe('queue mode: failures, retries and dead letters', () => {
     expect(await app.get(MessengerDeadLetters).count()).toBe(0);
   });
 
-  it('skips an invalid event on the worker exactly as in-process (logged, never retried), and goes on with its conversation', async () => {
+  it('treats an invalid event on the worker exactly as in-process (to @OnInvalidEvent, logged, never retried), and goes on with its conversation', async () => {
     const { app } = await start({});
-    const invalid = { ...message({ sender: 'INVALID', text: 'x' }), message: { mid: 42, text: 'invalid mid' } };
+    const invalid = { ...message({ sender: 'INVALID', text: 'x' }), message: { mid: false, text: 'invalid mid' } };
     expect((await server!.post(delivery([invalid, message({ sender: 'INVALID', text: 'valid after' })]))).status).toBe(200);
     await eventually(() => state.handled.includes('valid after'), () => 'the valid event was held');
     expect(state.tries.has('invalid mid')).toBe(false);
-    expect(logs.text).toMatch(/Skipped invalid message event at entry\[0\]\.messaging\[0\].*mid/);
+    expect(logs.text).toMatch(/Queue: 1 event of a delivery could not be read, delivered to @OnInvalidEvent and @OnEvent as InvalidEvent: entry\[0\]\.messaging\[0\] \(message\): message\.mid must be/);
     expect(await app.get(MessengerDeadLetters).count()).toBe(0);
   });
 

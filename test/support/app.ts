@@ -43,7 +43,15 @@ export async function createTestApp(
 export async function startServer(
   adapter: AdapterName,
   metadata: ModuleMetadata,
-  options: { rawBody?: boolean; path?: string; configure?: (app: INestApplication) => void; logger?: LoggerService; raiseExpressLimit?: boolean } = {},
+  options: {
+    rawBody?: boolean;
+    path?: string;
+    configure?: (app: INestApplication) => void;
+    logger?: LoggerService;
+    raiseExpressLimit?: boolean;
+    /** Options of the Fastify adapter (its JSON parser's prototype-poisoning policy, say). */
+    fastify?: ConstructorParameters<typeof FastifyAdapter>[0];
+  } = {},
 ): Promise<TestServer> {
   const moduleRef = await Test.createTestingModule(metadata).compile();
   const rawBody = options.rawBody ?? true;
@@ -51,7 +59,7 @@ export async function startServer(
   const logger = options.logger ?? false;
   const app: INestApplication =
     adapter === 'fastify'
-      ? moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { rawBody, logger })
+      ? moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(options.fastify), { rawBody, logger })
       : moduleRef.createNestApplication({ rawBody, logger });
   // As the README tells Express users to; `raiseExpressLimit: false` leaves Nest's parser where init() puts it.
   if (adapter === 'express' && options.raiseExpressLimit !== false) (app as NestExpressApplication).useBodyParser('json', { limit: '2mb' });

@@ -3,6 +3,7 @@ import type { DedupeStore } from './dispatch/dedupe-store.js';
 import { InMemoryDedupeStore } from './dispatch/dedupe-store.js';
 import { META_TIMEOUT_MS } from './dispatch/delivery-deadline.js';
 import type { HandlerFailure } from './dispatch/handler-failure.js';
+import type { InvalidEventReport } from './dispatch/invalid-event-reporter.js';
 import { resolveQueueOptions, type MessengerQueueOptions, type ResolvedQueueOptions } from './queue/queue-options.js';
 import { resolveClientOptions, type MessengerClientOptions, type ResolvedClientConfig } from './client/client-options.js';
 
@@ -37,8 +38,10 @@ export interface MessengerWebhookCommonOptions extends MessengerClientOptions {
   verifyToken: string;
   /** Also accept the legacy sha1 `X-Hub-Signature` when no sha256 header is sent (default `false`). */
   allowSha1Signature?: boolean;
-  /** Validate each event against its class and skip invalid ones with a warning (default `true`). */
+  /** Validate each event against its class (default `true`); one that fails becomes an `InvalidEvent`. `false` delivers it as read. */
   validateEvents?: boolean;
+  /** What becomes of an event that cannot be read: `'deliver'` it as an `InvalidEvent` to `@OnInvalidEvent` and `@OnEvent` (default), or `'skip'` it. */
+  invalidEvents?: InvalidEventsMode;
   /** Largest accepted body in bytes; larger ones get `413` (default 1 MiB). */
   bodyLimit?: number;
   /** `'await'`: answer `200` once every handler settled (default). `'background'`: answer at once. */
@@ -59,9 +62,14 @@ export interface MessengerWebhookCommonOptions extends MessengerClientOptions {
   maxRegExpInputLength?: number;
   /** Called with every handler failure no exception filter handled (after it was logged), e.g. to report it. */
   onHandlerError?: (failure: HandlerFailure) => void;
+  /** Called with every event that could not be read (delivered or skipped), e.g. to report it. */
+  onInvalidEvent?: (report: InvalidEventReport) => void;
   /** Queue mode: events go through Redis (BullMQ) to workers; durable, ordered and deduplicated across instances. */
   queue?: MessengerQueueOptions;
 }
+
+/** What becomes of an event that cannot be read: delivered as an `InvalidEvent`, or skipped (counted, logged, reported either way). */
+export type InvalidEventsMode = 'deliver' | 'skip';
 
 /** Settings of redelivery detection. */
 export interface DedupeOptions {
@@ -90,6 +98,7 @@ export interface ResolvedMessengerWebhookConfig {
   readonly verifySignature: boolean;
   readonly allowSha1Signature: boolean;
   readonly validateEvents: boolean;
+  readonly invalidEvents: InvalidEventsMode;
   readonly bodyLimit: number;
   readonly dispatch: DispatchMode;
   readonly concurrency: number;
@@ -100,6 +109,7 @@ export interface ResolvedMessengerWebhookConfig {
   readonly dedupe: { readonly ttl: number; readonly store: DedupeStore } | null;
   readonly maxRegExpInputLength: number;
   readonly onHandlerError?: (failure: HandlerFailure) => void;
+  readonly onInvalidEvent?: (report: InvalidEventReport) => void;
   readonly queue: ResolvedQueueOptions | null;
   readonly client: ResolvedClientConfig;
 }
@@ -121,6 +131,10 @@ export function resolveOptions(options: MessengerWebhookOptions | undefined): Re
   if (dispatch !== 'await' && dispatch !== 'background') {
     throw new Error(`${PREFIX} dispatch must be 'await' or 'background'`);
   }
+  const invalidEvents = options.invalidEvents ?? 'deliver';
+  if (invalidEvents !== 'deliver' && invalidEvents !== 'skip') {
+    throw new Error(`${PREFIX} invalidEvents must be 'deliver' or 'skip'`);
+  }
   const dedupe = options.dedupe === false ? null : options.dedupe ?? {};
   const concurrency = positive('concurrency', options.concurrency, 16);
   return {
@@ -129,6 +143,7 @@ export function resolveOptions(options: MessengerWebhookOptions | undefined): Re
     verifySignature,
     allowSha1Signature: options.allowSha1Signature ?? false,
     validateEvents: options.validateEvents ?? true,
+    invalidEvents,
     bodyLimit: positive('bodyLimit', options.bodyLimit, 1024 * 1024),
     dispatch,
     concurrency,
@@ -142,6 +157,7 @@ export function resolveOptions(options: MessengerWebhookOptions | undefined): Re
     },
     maxRegExpInputLength: nonNegative('maxRegExpInputLength', options.maxRegExpInputLength, 4_096) || Number.POSITIVE_INFINITY,
     onHandlerError: options.onHandlerError,
+    onInvalidEvent: options.onInvalidEvent,
     queue: options.queue === undefined ? null : resolveQueueOptions(options.queue, concurrency),
     client: resolveClientOptions(options, appSecrets[0]),
   };

@@ -27,7 +27,11 @@ export interface ReplyTarget {
 }
 
 /** Event kinds a handler's return value never answers: receipts and our own echoes (answering them loops), and events no person sent. */
-const NO_RETURN_REPLY: ReadonlySet<EventKind> = new Set<EventKind>(['echo', 'read', 'delivery', 'app_roles', 'policy_enforcement', 'template_status_update', 'unknown']);
+const NO_RETURN_REPLY: ReadonlySet<EventKind> = new Set<EventKind>([
+  'echo', 'read', 'delivery', 'app_roles', 'policy_enforcement', 'template_status_update', 'unknown',
+  // Not messages from a person in a conversation: comments are answered with comment replies, not the Send API.
+  'comment', 'mention', 'story_insights', 'change', 'invalid',
+]);
 
 const logger = new Logger('MessengerClient');
 

@@ -1,23 +1,30 @@
 import type { Logger } from '@nestjs/common';
-import { replyWithReturnValue, repliesUnavailable, type HandlerReplies } from '../client/handler-replies.js';
-import { slotPath } from '../delivery/envelope.js';
+import { replyWithReturnValue, repliesUnavailable, type HandlerReplies, type ReplyFunction } from '../client/handler-replies.js';
+import { isJsonObject } from '../delivery/json.js';
+import { InvalidEvent } from '../events/invalid-event.js';
 import type { MessengerContext } from '../events/messenger-context.js';
 import type { MessengerEvent } from '../events/messenger-event.js';
 import type { MessengerHandlerRegistry, RegisteredHandler } from '../handlers/handler-registry.js';
 import type { Captures } from '../handlers/string-matcher.js';
-import { toEvent } from '../reading/event-transformer.js';
+import { readEvent } from '../reading/event-reader.js';
 import type { FailureReporter } from './failure-reporter.js';
 import { TIMED_OUT, type HandlerWatchdog } from './handler-watchdog.js';
+import type { InvalidEventReporter } from './invalid-event-reporter.js';
 import { midOf, type PreparedEvent } from './prepared-event.js';
 
 /** What became of one event once its turn came. */
 export interface EventResult {
-  /** `'handled'`: valid and routed (whether or not a handler wanted it); `'invalid'`: it failed validation; `'duplicate'`: a redelivery. */
-  readonly outcome: 'handled' | 'invalid' | 'duplicate';
+  /**
+   * `'handled'`: read and routed (whether or not a handler wanted it); `'invalid'`: it could not be read and was routed
+   * as an {@link InvalidEvent}; `'skipped'`: it could not be read and `invalidEvents` is `'skip'`; `'duplicate'`: a redelivery.
+   */
+  readonly outcome: 'handled' | 'invalid' | 'skipped' | 'duplicate';
   /** Handler calls made. */
   readonly handlerCalls: number;
   /** Handler calls that failed (error no filter handled, or timeout). */
   readonly failures: number;
+  /** The event, when it could not be read. */
+  readonly invalid?: InvalidEvent;
 }
 
 /** An event's outcome, known once each handler call settled or timed out, and when those calls really ended. */
@@ -32,12 +39,15 @@ export interface EventRun {
 export interface EventRunnerSettings {
   /** Validate events against their classes. */
   readonly validateEvents: boolean;
+  /** Route events that cannot be read as `InvalidEvent` (`'deliver'`) or not (`'skip'`). */
+  readonly invalidEvents: 'deliver' | 'skip';
   /** For the timeout message. */
   readonly handlerTimeout: number;
 }
 
 const NO_PARAMS: Readonly<Record<string, string>> = Object.freeze({});
-const SETTLED: Promise<void> = Promise.resolve();
+/** The `settled` of an event whose handler calls all ended: compare with it to skip waiting. */
+export const SETTLED: Promise<void> = Promise.resolve();
 const ignore = (): void => undefined;
 
 /**
@@ -54,6 +64,8 @@ export class EventRunner {
     private readonly logger: Logger,
     /** Gives handlers `ctx.reply` and sends what they return; without it, replying fails with a clear error. */
     private readonly replies: HandlerReplies | null = null,
+    /** Where events that cannot be read are reported (`invalidEvents$`, `onInvalidEvent`). */
+    private readonly invalidReporter: InvalidEventReporter | null = null,
   ) {}
 
   /**
@@ -61,27 +73,24 @@ export class EventRunner {
    * a promise of when the timed-out ones really end (whoever schedules events holds their turn until then). Never rejects.
    */
   async run(prepared: PreparedEvent): Promise<EventRun> {
-    const stillRunning: Promise<unknown>[] = [];
-    const result = await this.invoke(prepared, stillRunning);
-    return { result, settled: stillRunning.length === 0 ? SETTLED : Promise.all(stillRunning).then(ignore, ignore) };
-  }
-
-  /** The event's handler calls; the calls that timed out (and so still run) go to `stillRunning`. */
-  private async invoke(prepared: PreparedEvent, stillRunning: Promise<unknown>[]): Promise<EventResult> {
-    const { definition, raw, meta, slot } = prepared;
-    const result = toEvent(definition, raw, this.settings.validateEvents);
-    if (!result.event) {
-      this.logger.warn(`Skipped invalid ${definition.kind} event at ${slotPath(slot)} (page ${meta.pageId}): ${result.problems}`);
-      return { outcome: 'invalid', handlerCalls: 0, failures: 0 };
+    const { definition, meta, raw } = prepared;
+    const event = readEvent(prepared, this.settings.validateEvents);
+    let invalid: InvalidEvent | undefined;
+    let context: MessengerContext | undefined;
+    if (event instanceof InvalidEvent) {
+      invalid = event;
+      context = Object.assign({ params: NO_PARAMS, reply: this.replyFor(prepared) }, meta, { kind: 'invalid' as const });
+      this.invalidReporter?.report(event, context);
+      if (this.settings.invalidEvents === 'skip') return done({ outcome: 'skipped', handlerCalls: 0, failures: 0, invalid });
     }
-    const event = result.event as MessengerEvent;
-    const routes = this.registry.routesFor(definition.kind, meta.standby);
-    if (routes.length === 0) return { outcome: 'handled', handlerCalls: 0, failures: 0 };
-    // Built from plain data (meta and raw), so an event rebuilt on a queue worker replies the same way.
-    const reply = this.replies ? this.replies.replyFor(meta, raw) : repliesUnavailable;
+    const outcome = invalid ? 'invalid' : 'handled';
+    const routes = this.registry.routesFor(invalid ? 'invalid' : definition.kind, meta.standby);
+    if (routes.length === 0) return done({ outcome, handlerCalls: 0, failures: 0, invalid });
     // Object.assign rather than a spread: with the extra `reply` field the spread's object shape cost ~4 µs per event.
-    const context: MessengerContext = Object.assign({ params: NO_PARAMS, reply }, meta);
-    const mid = midOf(definition, raw);
+    // Built from plain data (meta and raw), so an event rebuilt on a queue worker replies the same way.
+    context ??= Object.assign({ params: NO_PARAMS, reply: this.replyFor(prepared) }, meta);
+    // The hot path allocates only what a call needs: reports, and the list of calls still running, are built on failure.
+    const call: Call = { prepared, event, stillRunning: undefined };
     const calls: Promise<boolean>[] = [];
     let failures = 0;
     for (const route of routes) {
@@ -93,27 +102,32 @@ export class EventRunner {
         }
       } catch (error) {
         failures++;
-        this.reporter.report({ reason: 'error', error, handler: route.handler.name, kind: definition.kind, mid, pageId: meta.pageId, eventId: meta.eventId, event });
+        this.reporter.report({ reason: 'error', error, handler: route.handler.name, kind: context.kind, mid: midOf(definition, raw), pageId: meta.pageId, eventId: meta.eventId, event });
         continue;
       }
       if (!captures) continue;
-      const handlerContext = Object.keys(captures).length === 0 ? context : { ...context, params: captures };
-      calls.push(this.call(route.handler, event, handlerContext, mid, stillRunning));
+      calls.push(this.call(route.handler, call, hasKeys(captures) ? { ...context, params: captures } : context));
     }
-    for (const ok of await Promise.all(calls)) if (!ok) failures++;
-    return { outcome: 'handled', handlerCalls: calls.length, failures };
+    if (calls.length === 1) {
+      if (!(await calls[0]!)) failures++;
+    } else {
+      for (const ok of await Promise.all(calls)) if (!ok) failures++;
+    }
+    const result: EventResult = { outcome, handlerCalls: calls.length, failures, invalid };
+    const { stillRunning } = call;
+    return { result, settled: stillRunning ? Promise.all(stillRunning).then(ignore, ignore) : SETTLED };
   }
 
-  /** One handler call; resolves `false` when it failed or timed out. */
-  private async call(
-    handler: RegisteredHandler,
-    event: MessengerEvent,
-    context: MessengerContext,
-    mid: string | undefined,
-    stillRunning: Promise<unknown>[],
-  ): Promise<boolean> {
-    let invocation = handler.invoke(event, context);
-    const base = { handler: handler.name, kind: context.kind, mid, pageId: context.pageId, eventId: context.eventId, event };
+  private replyFor({ meta, raw }: PreparedEvent): ReplyFunction {
+    return this.replies && isJsonObject(raw) ? this.replies.replyFor(meta, raw) : repliesUnavailable;
+  }
+
+  /**
+   * One handler call, then the reply its return value makes; resolves `false` when either failed or timed out. Never
+   * rejects (invokers turn errors into outcomes).
+   */
+  private async call(handler: RegisteredHandler, call: Call, context: MessengerContext): Promise<boolean> {
+    let invocation = handler.invoke(call.event, context);
     let outcome = this.watchdog ? await this.watchdog.watch(invocation) : await invocation;
     let replying = false;
     if (outcome !== TIMED_OUT && outcome.status === 'done' && outcome.value !== undefined) {
@@ -123,19 +137,48 @@ export class EventRunner {
       outcome = this.watchdog ? await this.watchdog.watch(invocation) : await invocation;
     }
     if (outcome === TIMED_OUT) {
-      const error = new Error(`${handler.name} did not settle within handlerTimeout (${this.settings.handlerTimeout} ms)`);
-      this.reporter.report({ ...base, reason: 'timeout', error });
+      const base = this.failureBase(handler, call, context);
+      this.reporter.report({ ...base, reason: 'timeout', error: new Error(`${handler.name} did not settle within handlerTimeout (${this.settings.handlerTimeout} ms)`) });
       // It still runs: the reply it returns still goes out, and an error it throws later is reported too.
       const late = replying ? invocation : invocation.then((settled) => replyWithReturnValue(settled, context));
-      stillRunning.push(late);
+      (call.stillRunning ??= []).push(late);
       void late.then((settled) => settled.status === 'failed' && this.reporter.report({ ...base, reason: 'error', error: settled.error }));
       return false;
     }
     if (outcome.status === 'failed') {
-      this.reporter.report({ ...base, reason: 'error', error: outcome.error, filterError: outcome.filterError, ...(outcome.stage && { stage: outcome.stage }) });
+      this.reporter.report({
+        ...this.failureBase(handler, call, context),
+        reason: 'error',
+        error: outcome.error,
+        filterError: outcome.filterError,
+        ...(outcome.stage && { stage: outcome.stage }),
+      });
       return false;
     }
     if (outcome.status === 'skipped') this.logger.debug(`${handler.name} skipped a ${context.kind} event: a guard refused it`);
     return true;
   }
+
+  private failureBase(handler: RegisteredHandler, call: Call, context: MessengerContext) {
+    const { definition, raw } = call.prepared;
+    return { handler: handler.name, kind: context.kind, mid: midOf(definition, raw), pageId: context.pageId, eventId: context.eventId, event: call.event };
+  }
+}
+
+/** What the calls of one event share. */
+interface Call {
+  readonly prepared: PreparedEvent;
+  readonly event: MessengerEvent;
+  /** Calls that timed out and still run; created on the first one. */
+  stillRunning: Promise<unknown>[] | undefined;
+}
+
+function done(result: EventResult): EventRun {
+  return { result, settled: SETTLED };
+}
+
+/** Whether a filter captured anything (cheaper than `Object.keys(captures).length` on the hot path). */
+function hasKeys(captures: Captures): boolean {
+  for (const _key in captures) return true;
+  return false;
 }

@@ -7,12 +7,12 @@ import { MessengerHandlerRegistry } from '../handlers/handler-registry.js';
 import { MESSENGER_WEBHOOK_CONFIG } from '../messenger-webhook.constants.js';
 import type { ResolvedMessengerWebhookConfig } from '../messenger-webhook.options.js';
 import { ConversationScheduler } from './conversation-scheduler.js';
-import { deliveryProblemsLine } from './delivery-problems.js';
 import type { DeliveryTransport } from './delivery-transport.js';
-import { EventRunner, type EventRun } from './event-runner.js';
+import { EventRunner, SETTLED, type EventRun } from './event-runner.js';
 import { FailureReporter } from './failure-reporter.js';
 import type { HandlerFailure } from './handler-failure.js';
 import { HandlerWatchdog } from './handler-watchdog.js';
+import { InvalidEventReporter, InvalidEventTally, type InvalidEventReport } from './invalid-event-reporter.js';
 import { PendingEvents, type DeliveryLedger, type PendingCounts } from './pending-events.js';
 import { prepareDelivery, type PreparedEvent } from './prepared-event.js';
 import { RedeliveryFilter } from './redelivery-filter.js';
@@ -21,9 +21,9 @@ import { RedeliveryFilter } from './redelivery-filter.js';
 export interface DispatchSummary {
   /** Events found in the delivery. */
   events: number;
-  /** Events that passed validation and were routed (whether or not a handler wanted them). */
+  /** Events routed to handlers (whether or not a handler wanted them), `InvalidEvent`s included unless skipped. */
   dispatched: number;
-  /** Events skipped because they failed validation (or entries/items that were not objects). */
+  /** Events that could not be read (failed validation, or were not even objects): routed as `InvalidEvent`, or skipped. */
   invalid: number;
   /** Events dropped as redeliveries of events already seen. */
   duplicates: number;
@@ -44,8 +44,8 @@ export interface AdmittedDelivery {
   acknowledge(): void;
 }
 
-const DUPLICATE: EventRun = { result: { outcome: 'duplicate', handlerCalls: 0, failures: 0 }, settled: Promise.resolve() };
-const NOT_RUN: EventRun = { result: { outcome: 'handled', handlerCalls: 0, failures: 0 }, settled: Promise.resolve() };
+const DUPLICATE: EventRun = { result: { outcome: 'duplicate', handlerCalls: 0, failures: 0 }, settled: SETTLED };
+const NOT_RUN: EventRun = { result: { outcome: 'handled', handlerCalls: 0, failures: 0 }, settled: SETTLED };
 
 /**
  * Turns deliveries into handler calls, stage by stage: read and classify the delivery (`prepareDelivery`), schedule each
@@ -58,6 +58,7 @@ export class MessengerDispatcher implements OnModuleDestroy {
   private readonly reporter: FailureReporter;
   private readonly scheduler: ConversationScheduler;
   private readonly redeliveries: RedeliveryFilter | null;
+  private readonly invalidReporter: InvalidEventReporter;
   private readonly pending: PendingEvents;
   private transport: DeliveryTransport | null = null;
   private closing = false;
@@ -69,6 +70,9 @@ export class MessengerDispatcher implements OnModuleDestroy {
   /** Every handler failure no exception filter handled, as it happens (send them to your error tracker). */
   readonly failures$: Observable<HandlerFailure>;
 
+  /** Every event that could not be read, as it is met (whether delivered as `InvalidEvent` or skipped). */
+  readonly invalidEvents$: Observable<InvalidEventReport>;
+
   constructor(
     @Inject(MESSENGER_WEBHOOK_CONFIG) private readonly config: ResolvedMessengerWebhookConfig,
     registry: MessengerHandlerRegistry,
@@ -79,7 +83,9 @@ export class MessengerDispatcher implements OnModuleDestroy {
     this.scheduler = new ConversationScheduler(config.concurrency);
     this.redeliveries = config.dedupe ? new RedeliveryFilter(config.dedupe.store, config.dedupe.ttl, this.logger) : null;
     const watchdog = config.handlerTimeout > 0 ? new HandlerWatchdog(config.handlerTimeout) : null;
-    this.runner = new EventRunner(registry, this.reporter, watchdog, config, this.logger, new HandlerReplies(client));
+    this.invalidReporter = new InvalidEventReporter(this.logger, config.onInvalidEvent);
+    this.invalidEvents$ = this.invalidReporter.invalidEvents$;
+    this.runner = new EventRunner(registry, this.reporter, watchdog, config, this.logger, new HandlerReplies(client), this.invalidReporter);
     this.pending = new PendingEvents(config.maxPendingEvents);
   }
 
@@ -139,22 +145,25 @@ export class MessengerDispatcher implements OnModuleDestroy {
       this.logger.warn(`Ignored a delivery for object "${envelope.object.slice(0, 40)}": only "page" and "instagram" are handled`);
       return summary;
     }
-    const problems = deliveryProblemsLine(delivery.problems);
-    if (problems) this.logger.warn(problems);
     summary.events = delivery.events.length;
-    summary.invalid = delivery.problems.length;
     if (this.transport) return this.transport.deliver(delivery, summary);
     ledger.add(delivery.events.length);
     const runs = await Promise.all(
       delivery.events.map((prepared) => this.scheduler.schedule(prepared.conversationKey, () => this.process(prepared, ledger))),
     );
+    let tally: InvalidEventTally | undefined;
     for (const { result } of runs) {
-      if (result.outcome === 'handled') summary.dispatched++;
-      else if (result.outcome === 'invalid') summary.invalid++;
-      else summary.duplicates++;
+      if (result.outcome === 'duplicate') summary.duplicates++;
+      else if (result.outcome !== 'skipped') summary.dispatched++;
+      if (result.invalid) {
+        summary.invalid++;
+        (tally ??= new InvalidEventTally()).add(result.invalid);
+      }
       summary.handlerCalls += result.handlerCalls;
       summary.failures += result.failures;
     }
+    const warning = tally?.line(this.config.invalidEvents === 'deliver');
+    if (warning) this.logger.warn(warning);
     return summary;
   }
 
@@ -176,24 +185,24 @@ export class MessengerDispatcher implements OnModuleDestroy {
     if (gaveUp) this.logger.error(unhandledAtShutdown(this.pending.counts(), this.config.shutdownTimeout));
   }
 
-  /** One event's turn in its conversation, recorded in its delivery's ledger until its handlers settled. Never rejects. */
+  /**
+   * One event's turn in its conversation: drops a redelivery, else runs the event; recorded in its delivery's ledger
+   * until its handlers settled. One async layer, not two: this runs once per event. Never rejects.
+   */
   private async process(prepared: PreparedEvent, ledger: DeliveryLedger): Promise<EventRun> {
     ledger.start();
-    const run = await this.runOne(prepared);
-    void run.settled.then(() => ledger.finish());
-    return run;
-  }
-
-  /** Drops a redelivery, else runs the event. Never rejects. */
-  private async runOne(prepared: PreparedEvent): Promise<EventRun> {
+    let run: EventRun;
     try {
-      if (this.redeliveries && (await this.redeliveries.isRedelivery(prepared))) return DUPLICATE;
-      return await this.runner.run(prepared);
+      run = this.redeliveries && (await this.redeliveries.isRedelivery(prepared)) ? DUPLICATE : await this.runner.run(prepared);
     } catch (error) {
       // Only a bug of the library could land here; it must cost neither the other events nor the process.
       this.logger.error(`Could not dispatch the ${prepared.definition.kind} event at ${slotPath(prepared.slot)}: ${error instanceof Error ? error.message : String(error)}`);
-      return NOT_RUN;
+      run = NOT_RUN;
     }
+    // Nearly every event has no timed-out handler still running: its ledger entry closes now, without a promise.
+    if (run.settled === SETTLED) ledger.finish();
+    else void run.settled.then(() => ledger.finish());
+    return run;
   }
 }
 

@@ -3,6 +3,7 @@ import type { Job } from 'bullmq';
 import type { Observable, Subscription } from 'rxjs';
 import type { EventRunner } from '../dispatch/event-runner.js';
 import type { HandlerFailure } from '../dispatch/handler-failure.js';
+import { InvalidEventTally } from '../dispatch/invalid-event-reporter.js';
 import type { DrainJobData, DrainJobs } from './drain-jobs.js';
 import type { MailboxStore } from './mailbox-store.js';
 import { backoffDelay, type ResolvedQueueOptions } from './queue-options.js';
@@ -106,7 +107,9 @@ export class ConversationDrain {
       const run = await this.runner.run(decoded.prepared);
       // As in-process, a timed-out handler keeps its conversation's turn until its body settles.
       await run.settled;
-      const { failures } = run.result;
+      const { failures, invalid } = run.result;
+      // A queued event is its own delivery on the worker: one line per event that could not be read.
+      if (invalid) this.logger.warn(`Queue: ${new InvalidEventTally().add(invalid).line(run.result.outcome === 'invalid')}`);
       return failures > 0 ? this.lastErrors.get(eventId) || `${failures} handler call(s) failed` : null;
     } finally {
       this.lastErrors.delete(eventId);

@@ -1,3 +1,4 @@
+import { isJsonObject } from '../delivery/json.js';
 import { decodeEntry } from './queued-entry.js';
 import type { DeadLetterRecord, MailboxStore } from './mailbox-store.js';
 import type { DrainJobs } from './drain-jobs.js';
@@ -8,7 +9,7 @@ export function toDeadLetter(record: DeadLetterRecord): DeadLetter {
   const base = { eventId: record.eventId, conversation: record.conversation, error: record.error, attempts: record.attempts, failedAt: new Date(record.failedAt), blocking: record.blocking };
   try {
     const { enqueuedAt, prepared } = decodeEntry(record.entry);
-    return { ...base, kind: prepared.meta.kind, pageId: prepared.meta.pageId, enqueuedAt: new Date(enqueuedAt), raw: prepared.raw };
+    return { ...base, kind: prepared.meta.kind, pageId: prepared.meta.pageId, enqueuedAt: new Date(enqueuedAt), raw: isJsonObject(prepared.raw) ? prepared.raw : { unreadable: prepared.raw } };
   } catch {
     return { ...base, kind: 'unknown', pageId: '', enqueuedAt: new Date(0), raw: { unreadable: record.entry.slice(0, 200) } };
   }

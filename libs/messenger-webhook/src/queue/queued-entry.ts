@@ -1,5 +1,6 @@
-import { isJsonObject, type JsonObject } from '../delivery/json.js';
+import { isJsonObject } from '../delivery/json.js';
 import type { EventSource } from '../events/messenger-context.js';
+import type { EventProblem } from '../reading/field-types.js';
 import { prepareEvent, type PreparedEvent } from '../dispatch/prepared-event.js';
 import { platformOf } from '../delivery/envelope.js';
 
@@ -9,15 +10,17 @@ interface StoredEvent {
   o: string;
   /** The entry's id (page). */
   p: string;
-  /** The entry's time. */
-  t: number;
+  /** The entry's time (absent when unreadable). */
+  t?: number;
   /** The list it came from. */
   s: EventSource;
   /** Entry index, item index (for log lines). */
   e: number;
   i: number;
-  /** The raw event as Meta sent it. */
-  r: JsonObject;
+  /** The raw event as Meta sent it (whatever stood in its list, for an event that cannot be read). */
+  r: unknown;
+  /** Why the event cannot be read at all (no entry id, not an object), so the worker delivers it as invalid too. */
+  x?: EventProblem;
 }
 
 /**
@@ -28,6 +31,7 @@ interface StoredEvent {
 export function encodeEntry(prepared: PreparedEvent, enqueuedAt: number): string {
   const { slot, meta } = prepared;
   const stored: StoredEvent = { o: meta.object, p: slot.pageId, t: slot.time, s: slot.source, e: slot.entryIndex, i: slot.index, r: slot.raw };
+  if (slot.problem) stored.x = slot.problem;
   let json: string;
   try {
     json = JSON.stringify(stored);
@@ -53,11 +57,11 @@ export function decodeEntry(entry: string): DecodedEntry {
   const eventId = entry.slice(0, first);
   const enqueuedAt = Number(entry.slice(first + 1, second));
   const stored: unknown = JSON.parse(entry.slice(second + 1));
-  if (!isJsonObject(stored) || typeof stored.o !== 'string' || !isJsonObject(stored.r)) throw new Error('not a queue entry');
-  const { o, p, t, s, e, i, r } = stored as unknown as StoredEvent;
+  if (!isJsonObject(stored) || typeof stored.o !== 'string' || !('r' in stored)) throw new Error('not a queue entry');
+  const { o, p, t, s, e, i, r, x } = stored as unknown as StoredEvent;
   const platform = platformOf(o);
   if (!platform) throw new Error(`queue entry of an unknown object "${o}"`);
-  const prepared = prepareEvent({ raw: r, source: s, pageId: p, time: t, entryIndex: e, index: i }, platform, o);
+  const prepared = prepareEvent(x ? { raw: r, source: s, pageId: p, time: t, entryIndex: e, index: i, problem: x } : { raw: r, source: s, pageId: p, time: t, entryIndex: e, index: i }, platform, o);
   // The id given at the edge stays the id: a worker of another version must not rename the event.
   return { eventId, enqueuedAt, prepared: { ...prepared, meta: { ...prepared.meta, eventId } } };
 }

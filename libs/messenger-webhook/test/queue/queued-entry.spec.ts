@@ -30,6 +30,25 @@ describe('queue entries', () => {
     }
   });
 
+  it('round-trip what cannot be an event, and messaging events of changes[], so the worker delivers them as the edge read them', () => {
+    const { events } = prepareDelivery({
+      object: 'page',
+      entry: [
+        { time: 'yesterday', messaging: [{ sender: { id: 'U' }, message: { mid: 'm' } }] },
+        { id: 'P', time: 1, messaging: [42], changes: [{ field: 'messaging_postbacks', value: { sender: { id: 'U' }, postback: { payload: 'GO' } } }] },
+        { id: 'P', time: 1, field: 'messages', value: { sender: { id: 'U' }, message: { mid: 'm2' } } },
+      ],
+    });
+    expect(events).toHaveLength(4);
+    for (const prepared of events) {
+      const decoded = decodeEntry(encodeEntry(prepared, 1)).prepared;
+      expect(decoded.slot).toEqual(prepared.slot);
+      expect(decoded.raw).toEqual(prepared.raw);
+      expect(decoded.meta).toEqual(prepared.meta);
+      expect(decoded.definition).toBe(prepared.definition);
+    }
+  });
+
   it('keep the id given at the edge even if the worker would compute another', () => {
     const [prepared] = prepareDelivery(envelope).events;
     const entry = encodeEntry({ ...prepared!, meta: { ...prepared!.meta, eventId: 'FROM_THE_EDGE' } }, 1);

@@ -1,0 +1,74 @@
+import { Injectable } from '@nestjs/common';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AppRolesEvent, MessageEvent, MessengerWebhookModule, OnHandover, OnMessage, UnknownAttachment } from 'nestjs-messenger-webhook';
+import { APP_SECRET, startServer, VERIFY_TOKEN, type TestServer } from '../support/app.js';
+
+@Injectable()
+class Keeper {
+  readonly messages: MessageEvent[] = [];
+  readonly roles: AppRolesEvent[] = [];
+
+  @OnMessage()
+  onMessage(event: MessageEvent): void {
+    this.messages.push(event);
+  }
+
+  @OnHandover({ kind: 'app_roles' })
+  onRoles(event: AppRolesEvent): void {
+    this.roles.push(event);
+  }
+}
+
+// Free-form objects (nlp, app_roles, unknown attachment payloads) may hold any key: none may cost its event or reach a
+// prototype. Written as text, since an object literal cannot hold an own "__proto__" key.
+const BODY = String.raw`{"object":"page","entry":[{"id":"PAGE_1","time":1,"messaging":[
+  {"sender":{"id":"U1"},"recipient":{"id":"PAGE_1"},"timestamp":1,"message":{"mid":"m1","text":"hi",
+    "nlp":{"entities":{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}},"prototype":{"x":1}}},
+    "attachments":[{"type":"brand_new","payload":{"__proto__":{"isAdmin":true}}}]}},
+  {"recipient":{"id":"PAGE_1"},"timestamp":2,"app_roles":{"__proto__":["primary_receiver"],"123":["secondary_receiver"]}}
+]}]}`;
+
+describe('keys named __proto__, constructor or prototype in free-form objects', () => {
+  let server: TestServer | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+
+  async function boot(adapter: 'express' | 'fastify', fastify?: ConstructorParameters<typeof import('@nestjs/platform-fastify').FastifyAdapter>[0]) {
+    server = await startServer(
+      adapter,
+      { imports: [MessengerWebhookModule.forRoot({ verifyToken: VERIFY_TOKEN, appSecret: APP_SECRET })], providers: [Keeper] },
+      { fastify },
+    );
+    return { server, keeper: server.app.get(Keeper) };
+  }
+
+  function expectKept(keeper: Keeper): void {
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
+    const [message] = keeper.messages;
+    expect(message?.message.text).toBe('hi');
+    expect(message?.message.attachments?.[0]).toBeInstanceOf(UnknownAttachment);
+    expect(Object.getPrototypeOf(message?.message.nlp)).toBe(Object.prototype);
+    expect(keeper.roles[0]?.app_roles['123']).toEqual(['secondary_receiver']);
+    expect(Object.getPrototypeOf(keeper.roles[0]?.app_roles)).toBe(Object.prototype);
+  }
+
+  it('cost nothing on Express', async () => {
+    const { server, keeper } = await boot('express');
+    expect((await server.post(BODY)).status).toBe(200);
+    expectKept(keeper);
+  });
+
+  it("are refused whole by Fastify's default JSON parser (400), and cost nothing with onProtoPoisoning / onConstructorPoisoning 'remove'", async () => {
+    const strict = await boot('fastify');
+    expect((await strict.server.post(BODY)).status).toBe(400);
+    expect(strict.keeper.messages).toEqual([]);
+    await strict.server.close();
+
+    const { server, keeper } = await boot('fastify', { onProtoPoisoning: 'remove', onConstructorPoisoning: 'remove' });
+    expect((await server.post(BODY)).status).toBe(200);
+    expectKept(keeper);
+  });
+});
