@@ -1,6 +1,7 @@
 import type { DedupeStore } from './dispatch/dedupe-store.js';
 import { InMemoryDedupeStore } from './dispatch/dedupe-store.js';
 import type { HandlerFailure } from './dispatch/handler-failure.js';
+import type { InvalidEventReport } from './dispatch/invalid-event-reporter.js';
 
 /** How the `POST` answers relative to the handlers: after they settle, or at once. */
 export type DispatchMode = 'await' | 'background';
@@ -15,8 +16,10 @@ export interface MessengerWebhookOptions {
   verifySignature?: boolean;
   /** Also accept the legacy sha1 `X-Hub-Signature` when no sha256 header is sent (default `false`). */
   allowSha1Signature?: boolean;
-  /** Validate each event against its class and skip invalid ones with a warning (default `true`). */
+  /** Validate each event against its class (default `true`); one that fails becomes an `InvalidEvent`. `false` delivers it as read. */
   validateEvents?: boolean;
+  /** What becomes of an event that cannot be read: `'deliver'` it as an `InvalidEvent` to `@OnInvalidEvent` and `@OnEvent` (default), or `'skip'` it. */
+  invalidEvents?: InvalidEventsMode;
   /** Largest accepted body in bytes; larger ones get `413` (default 1 MiB). */
   bodyLimit?: number;
   /** `'await'`: answer `200` once every handler settled (default). `'background'`: answer at once. */
@@ -31,7 +34,12 @@ export interface MessengerWebhookOptions {
   dedupe?: false | DedupeOptions;
   /** Called with every handler failure no exception filter handled (after it was logged), e.g. to report it. */
   onHandlerError?: (failure: HandlerFailure) => void;
+  /** Called with every event that could not be read (delivered or skipped), e.g. to report it. */
+  onInvalidEvent?: (report: InvalidEventReport) => void;
 }
+
+/** What becomes of an event that cannot be read: delivered as an `InvalidEvent`, or skipped (counted, logged, reported either way). */
+export type InvalidEventsMode = 'deliver' | 'skip';
 
 /** Settings of redelivery detection. */
 export interface DedupeOptions {
@@ -58,6 +66,7 @@ export interface ResolvedMessengerWebhookConfig {
   readonly verifySignature: boolean;
   readonly allowSha1Signature: boolean;
   readonly validateEvents: boolean;
+  readonly invalidEvents: InvalidEventsMode;
   readonly bodyLimit: number;
   readonly dispatch: DispatchMode;
   readonly concurrency: number;
@@ -65,6 +74,7 @@ export interface ResolvedMessengerWebhookConfig {
   readonly shutdownTimeout: number;
   readonly dedupe: { readonly ttl: number; readonly store: DedupeStore } | null;
   readonly onHandlerError?: (failure: HandlerFailure) => void;
+  readonly onInvalidEvent?: (report: InvalidEventReport) => void;
 }
 
 const PREFIX = 'MessengerWebhookModule:';
@@ -84,6 +94,10 @@ export function resolveOptions(options: MessengerWebhookOptions | undefined): Re
   if (dispatch !== 'await' && dispatch !== 'background') {
     throw new Error(`${PREFIX} dispatch must be 'await' or 'background'`);
   }
+  const invalidEvents = options.invalidEvents ?? 'deliver';
+  if (invalidEvents !== 'deliver' && invalidEvents !== 'skip') {
+    throw new Error(`${PREFIX} invalidEvents must be 'deliver' or 'skip'`);
+  }
   const dedupe = options.dedupe === false ? null : options.dedupe ?? {};
   return {
     verifyToken: options.verifyToken,
@@ -91,6 +105,7 @@ export function resolveOptions(options: MessengerWebhookOptions | undefined): Re
     verifySignature,
     allowSha1Signature: options.allowSha1Signature ?? false,
     validateEvents: options.validateEvents ?? true,
+    invalidEvents,
     bodyLimit: positive('bodyLimit', options.bodyLimit, 1024 * 1024),
     dispatch,
     concurrency: positive('concurrency', options.concurrency, 16),
@@ -101,6 +116,7 @@ export function resolveOptions(options: MessengerWebhookOptions | undefined): Re
       store: dedupe.store ?? new InMemoryDedupeStore(positive('dedupe.maxEntries', dedupe.maxEntries, 50_000)),
     },
     onHandlerError: options.onHandlerError,
+    onInvalidEvent: options.onInvalidEvent,
   };
 }
 

@@ -1,4 +1,6 @@
-import { isJsonObject, type JsonObject } from './json.js';
+import { isJsonObject } from './json.js';
+import { readId, readTimestamp } from '../reading/coercions.js';
+import type { EventProblem } from '../reading/field-types.js';
 import type { EventSource, MessengerPlatform } from '../events/messenger-context.js';
 
 /** The body of a delivery once its outer shape is known to be right. */
@@ -11,23 +13,25 @@ export interface WebhookEnvelope {
 
 /** One raw event of a delivery, with where it came from. */
 export interface RawEventSlot {
-  /** The event object as Meta sent it (a `changes[]` item for `source: 'changes'`). */
-  readonly raw: JsonObject;
-  /** Which list of the entry held it. */
+  /** The event as Meta sent it: an item of its list (a `changes[]` item for `source: 'changes'`), or whatever stood there. */
+  readonly raw: unknown;
+  /** Which list of the entry held it; `'changes'` also for an entry's flat `field` / `value`. */
   readonly source: EventSource;
-  /** The entry's id. */
+  /** The entry's id (numbers read as strings); `''` when it has none. */
   readonly pageId: string;
-  /** The entry's time. */
-  readonly time: number;
+  /** The entry's time in epoch ms (numbers, numeric strings, ISO dates); `undefined` when unreadable: it costs nothing. */
+  readonly time: number | undefined;
   /** Index of its entry in `entry[]`. */
   readonly entryIndex: number;
-  /** Index in its list. */
+  /** Index in its list; `-1` for what stands for the entry itself (its flat `field` / `value`, or an unreadable entry). */
   readonly index: number;
+  /** Why this slot cannot become an event at all (not an object, no entry id, a list that is not an array). */
+  readonly problem?: EventProblem;
 }
 
 /** Where in the body a slot sat, e.g. `entry[0].messaging[2]`: built only when a log line needs it, not per event. */
 export function slotPath(slot: RawEventSlot): string {
-  return `entry[${slot.entryIndex}].${slot.source}[${slot.index}]`;
+  return slot.index < 0 ? `entry[${slot.entryIndex}]` : `entry[${slot.entryIndex}].${slot.source}[${slot.index}]`;
 }
 
 /** Says what is wrong with a body's outer shape, or `null` when it is a webhook envelope. */
@@ -46,31 +50,43 @@ export function platformOf(object: string): MessengerPlatform | null {
 const LISTS: readonly EventSource[] = ['messaging', 'standby', 'changes'];
 
 /**
- * Lists every event of every entry, in order, and what had to be skipped. A malformed entry or item costs only
- * itself: the events beside it are still listed.
+ * Lists every event of every entry, in order: the items of `messaging[]`, `standby[]` and `changes[]`, and an entry's
+ * flat `field` / `value` as one more `changes` item. Whatever cannot be an event (an entry or item that is not an
+ * object, a list that is not an array, an entry without id) is listed too, with its problem, so that it still reaches
+ * a handler as an invalid event. An unreadable `time` costs nothing. Pure.
  */
-export function eventSlots(envelope: WebhookEnvelope): { slots: RawEventSlot[]; problems: string[] } {
+export function eventSlots(envelope: WebhookEnvelope): RawEventSlot[] {
   const slots: RawEventSlot[] = [];
-  const problems: string[] = [];
-  envelope.entry.forEach((entry, entryIndex) => {
-    const at = `entry[${entryIndex}]`;
-    if (!isJsonObject(entry)) return void problems.push(`${at} is not an object`);
-    const pageId = typeof entry.id === 'string' ? entry.id : typeof entry.id === 'number' ? String(entry.id) : null;
-    if (pageId === null || pageId === '') return void problems.push(`${at}.id must be a string`);
-    const time = typeof entry.time === 'number' ? entry.time : typeof entry.time === 'string' ? Number(entry.time) : Number.NaN;
-    if (!Number.isFinite(time)) return void problems.push(`${at}.time must be a number`);
+  const entries = envelope.entry;
+  for (let entryIndex = 0; entryIndex < entries.length; entryIndex++) {
+    const entry: unknown = entries[entryIndex];
+    if (!isJsonObject(entry)) {
+      slots.push({ raw: entry, source: 'messaging', pageId: '', time: undefined, entryIndex, index: -1, problem: { path: '', message: 'is not an object (an entry must be one)' } });
+      continue;
+    }
+    const id = readId(entry.id);
+    const pageId = id ?? '';
+    const problem: EventProblem | undefined =
+      id === undefined || id === '' ? { path: '', message: `its entry has no id (entry[${entryIndex}].id must be a string or a number): whose event it is is unknown` } : undefined;
+    const time = readTimestamp(entry.time);
     for (const source of LISTS) {
       const list = entry[source];
       if (list === undefined) continue;
       if (!Array.isArray(list)) {
-        problems.push(`${at}.${source} must be an array`);
+        slots.push({ raw: list, source, pageId, time, entryIndex, index: -1, problem: { path: '', message: `entry[${entryIndex}].${source} must be an array` } });
         continue;
       }
-      list.forEach((raw: unknown, index) => {
-        if (isJsonObject(raw)) slots.push({ raw, source, pageId, time, entryIndex, index });
-        else problems.push(`${at}.${source}[${index}] is not an object`);
-      });
+      for (let index = 0; index < list.length; index++) {
+        const raw: unknown = list[index];
+        const itemProblem = isJsonObject(raw) ? problem : { path: '', message: 'is not an object (an event must be one)' };
+        slots.push(itemProblem ? { raw, source, pageId, time, entryIndex, index, problem: itemProblem } : { raw, source, pageId, time, entryIndex, index });
+      }
     }
-  });
-  return { slots, problems };
+    // Instagram API with Instagram Login may put one change on the entry itself, with no `changes[]` array.
+    if (entry.field !== undefined || entry.value !== undefined) {
+      const raw = { field: entry.field, value: entry.value };
+      slots.push(problem ? { raw, source: 'changes', pageId, time, entryIndex, index: -1, problem } : { raw, source: 'changes', pageId, time, entryIndex, index: -1 });
+    }
+  }
+  return slots;
 }

@@ -1,28 +1,36 @@
 import type { Logger } from '@nestjs/common';
-import { slotPath } from '../delivery/envelope.js';
+import { InvalidEvent } from '../events/invalid-event.js';
 import type { MessengerContext } from '../events/messenger-context.js';
 import type { MessengerEvent } from '../events/messenger-event.js';
 import type { MessengerHandlerRegistry, RegisteredHandler } from '../handlers/handler-registry.js';
 import type { Captures } from '../handlers/string-matcher.js';
-import { toEvent } from '../reading/event-transformer.js';
+import { readEvent } from '../reading/event-reader.js';
 import type { FailureReporter } from './failure-reporter.js';
 import { TIMED_OUT, type HandlerWatchdog } from './handler-watchdog.js';
+import type { InvalidEventReporter } from './invalid-event-reporter.js';
 import { midOf, type PreparedEvent } from './prepared-event.js';
 
 /** What became of one event once its turn came. */
 export interface EventResult {
-  /** `'handled'`: valid and routed (whether or not a handler wanted it); `'invalid'`: it failed validation; `'duplicate'`: a redelivery. */
-  readonly outcome: 'handled' | 'invalid' | 'duplicate';
+  /**
+   * `'handled'`: read and routed (whether or not a handler wanted it); `'invalid'`: it could not be read and was routed
+   * as an {@link InvalidEvent}; `'skipped'`: it could not be read and `invalidEvents` is `'skip'`; `'duplicate'`: a redelivery.
+   */
+  readonly outcome: 'handled' | 'invalid' | 'skipped' | 'duplicate';
   /** Handler calls made. */
   readonly handlerCalls: number;
   /** Handler calls that failed (error no filter handled, or timeout). */
   readonly failures: number;
+  /** The event, when it could not be read. */
+  readonly invalid?: InvalidEvent;
 }
 
 /** The settings the runner reads. */
 export interface EventRunnerSettings {
   /** Validate events against their classes. */
   readonly validateEvents: boolean;
+  /** Route events that cannot be read as `InvalidEvent` (`'deliver'`) or not (`'skip'`). */
+  readonly invalidEvents: 'deliver' | 'skip';
   /** For the timeout message. */
   readonly handlerTimeout: number;
 }
@@ -41,20 +49,25 @@ export class EventRunner {
     private readonly watchdog: HandlerWatchdog | null,
     private readonly settings: EventRunnerSettings,
     private readonly logger: Logger,
+    private readonly invalidReporter?: InvalidEventReporter,
   ) {}
 
   /** Turns the raw event into its class and calls its handlers; resolves once each call settled or timed out. Never rejects. */
   async run(prepared: PreparedEvent): Promise<EventResult> {
-    const { definition, raw, meta, slot } = prepared;
-    const result = toEvent(definition, raw, this.settings.validateEvents);
-    if (!result.event) {
-      this.logger.warn(`Skipped invalid ${definition.kind} event at ${slotPath(slot)} (page ${meta.pageId}): ${result.problems}`);
-      return { outcome: 'invalid', handlerCalls: 0, failures: 0 };
+    const { definition, raw, meta } = prepared;
+    const event = readEvent(prepared, this.settings.validateEvents);
+    let invalid: InvalidEvent | undefined;
+    let context: MessengerContext | undefined;
+    if (event instanceof InvalidEvent) {
+      invalid = event;
+      context = { ...meta, kind: 'invalid', params: NO_PARAMS };
+      this.invalidReporter?.report(event, context);
+      if (this.settings.invalidEvents === 'skip') return { outcome: 'skipped', handlerCalls: 0, failures: 0, invalid };
     }
-    const event = result.event as MessengerEvent;
-    const routes = this.registry.routesFor(definition.kind, meta.standby);
-    if (routes.length === 0) return { outcome: 'handled', handlerCalls: 0, failures: 0 };
-    const context: MessengerContext = { ...meta, params: NO_PARAMS };
+    const outcome = invalid ? 'invalid' : 'handled';
+    const routes = this.registry.routesFor(invalid ? 'invalid' : definition.kind, meta.standby);
+    if (routes.length === 0) return { outcome, handlerCalls: 0, failures: 0, invalid };
+    context ??= { ...meta, params: NO_PARAMS };
     const mid = midOf(definition, raw);
     const calls: Promise<boolean>[] = [];
     let failures = 0;
@@ -67,7 +80,7 @@ export class EventRunner {
         }
       } catch (error) {
         failures++;
-        this.reporter.report({ reason: 'error', error, handler: route.handler.name, kind: definition.kind, mid, pageId: meta.pageId, event });
+        this.reporter.report({ reason: 'error', error, handler: route.handler.name, kind: context.kind, mid, pageId: meta.pageId, event });
         continue;
       }
       if (!captures) continue;
@@ -75,7 +88,7 @@ export class EventRunner {
       calls.push(this.call(route.handler, event, handlerContext, mid));
     }
     for (const ok of await Promise.all(calls)) if (!ok) failures++;
-    return { outcome: 'handled', handlerCalls: calls.length, failures };
+    return { outcome, handlerCalls: calls.length, failures, invalid };
   }
 
   /** One handler call; resolves `false` when it failed or timed out. */

@@ -9,6 +9,7 @@ import { EventRunner, type EventResult } from './event-runner.js';
 import { FailureReporter } from './failure-reporter.js';
 import type { HandlerFailure } from './handler-failure.js';
 import { HandlerWatchdog } from './handler-watchdog.js';
+import { InvalidEventReporter, InvalidEventTally, type InvalidEventReport } from './invalid-event-reporter.js';
 import { prepareDelivery, type PreparedEvent } from './prepared-event.js';
 import { RedeliveryFilter } from './redelivery-filter.js';
 
@@ -16,9 +17,9 @@ import { RedeliveryFilter } from './redelivery-filter.js';
 export interface DispatchSummary {
   /** Events found in the delivery. */
   events: number;
-  /** Events that passed validation and were routed (whether or not a handler wanted them). */
+  /** Events routed to handlers (whether or not a handler wanted them), `InvalidEvent`s included unless skipped. */
   dispatched: number;
-  /** Events skipped because they failed validation (or entries/items that were not objects). */
+  /** Events that could not be read (failed validation, or were not even objects): routed as `InvalidEvent`, or skipped. */
   invalid: number;
   /** Events dropped as redeliveries of events already seen. */
   duplicates: number;
@@ -40,10 +41,14 @@ export class MessengerDispatcher implements OnModuleDestroy {
   private readonly scheduler: ConversationScheduler;
   private readonly redeliveries: RedeliveryFilter | null;
   private readonly runner: EventRunner;
+  private readonly invalidReporter: InvalidEventReporter;
   private closing = false;
 
   /** Every handler failure no exception filter handled, as it happens (send them to your error tracker). */
   readonly failures$: Observable<HandlerFailure>;
+
+  /** Every event that could not be read, as it is met (whether delivered as `InvalidEvent` or skipped). */
+  readonly invalidEvents$: Observable<InvalidEventReport>;
 
   constructor(
     @Inject(MESSENGER_WEBHOOK_CONFIG) private readonly config: ResolvedMessengerWebhookConfig,
@@ -54,7 +59,9 @@ export class MessengerDispatcher implements OnModuleDestroy {
     this.scheduler = new ConversationScheduler(config.concurrency);
     this.redeliveries = config.dedupe ? new RedeliveryFilter(config.dedupe.store, config.dedupe.ttl, this.logger) : null;
     const watchdog = config.handlerTimeout > 0 ? new HandlerWatchdog(config.handlerTimeout) : null;
-    this.runner = new EventRunner(registry, this.reporter, watchdog, config, this.logger);
+    this.invalidReporter = new InvalidEventReporter(this.logger, config.onInvalidEvent);
+    this.invalidEvents$ = this.invalidReporter.invalidEvents$;
+    this.runner = new EventRunner(registry, this.reporter, watchdog, config, this.logger, this.invalidReporter);
   }
 
   /** True once the app is shutting down: new deliveries should be refused so Meta redelivers them later. */
@@ -70,17 +77,21 @@ export class MessengerDispatcher implements OnModuleDestroy {
       this.logger.warn(`Ignored a delivery for object "${envelope.object.slice(0, 40)}": only "page" and "instagram" are handled`);
       return summary;
     }
-    for (const problem of delivery.problems) this.logger.warn(`Skipped ${problem}`);
     summary.events = delivery.events.length;
-    summary.invalid = delivery.problems.length;
     const results = await Promise.all(delivery.events.map((prepared) => this.scheduler.schedule(prepared.conversationKey, () => this.process(prepared))));
+    const tally = new InvalidEventTally();
     for (const result of results) {
-      if (result.outcome === 'handled') summary.dispatched++;
-      else if (result.outcome === 'invalid') summary.invalid++;
-      else summary.duplicates++;
+      if (result.outcome === 'duplicate') summary.duplicates++;
+      else if (result.outcome !== 'skipped') summary.dispatched++;
+      if (result.invalid) {
+        summary.invalid++;
+        tally.add(result.invalid);
+      }
       summary.handlerCalls += result.handlerCalls;
       summary.failures += result.failures;
     }
+    const warning = tally.line(this.config.invalidEvents === 'deliver');
+    if (warning) this.logger.warn(warning);
     return summary;
   }
 

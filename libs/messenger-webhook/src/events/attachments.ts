@@ -1,470 +1,412 @@
-import { Type, type TypeOptions } from 'class-transformer';
-import {
-  IsArray,
-  IsDefined,
-  IsNumber,
-  IsOptional,
-  IsString,
-  ValidateNested,
-} from 'class-validator';
-import { IsStringOrNumber } from './validators.js';
+import { Field } from '../reading/field.decorators.js';
 
-/** Attachment `type` values this version models; Meta adds new ones, so `type` stays a plain string. */
-export type KnownAttachmentType =
-  | 'image'
-  | 'audio'
-  | 'video'
-  | 'file'
-  | 'location'
-  | 'fallback'
-  | 'sticker'
-  | 'template'
-  | 'appointment_booking'
-  | 'ig_reel'
-  | 'reel'
-  | 'story_mention'
-  | 'share';
-
-/** Any attachment; unmodelled types arrive as this class with raw payload, so a new Meta type never fails validation. */
-export class Attachment {
-  /** Kept as sent (see `KnownAttachmentType`); not an enum because Meta keeps adding types. */
-  @IsString()
+/** Fields every attachment may carry besides its payload. */
+export class AttachmentBase {
+  /** The attachment type as Meta sent it; on the {@link Attachment} union it tells the classes apart. */
+  @Field.string()
   type!: string;
 
-  /** Shape depends on `type`; subclasses narrow it. Unknown types keep the raw JSON here. */
-  payload?: unknown;
-
-  /** Fallback and some echo templates put the title on the attachment itself rather than in the payload. */
-  @IsOptional()
-  @IsString()
+  /** Fallback and some echoed templates put the title on the attachment itself rather than in the payload. */
+  @Field.string({ optional: true })
   title?: string;
 
-  /** Fallback and some echo templates put the URL on the attachment itself rather than in the payload. */
-  @IsOptional()
-  @IsString()
+  /** Fallback and some echoed templates put the URL on the attachment itself rather than in the payload. */
+  @Field.string({ optional: true })
   url?: string;
 }
 
-/** Payload of image / audio / video / file attachments: a CDN URL, plus a sticker id for image stickers. */
+/** Payload of image / audio / video / file / sticker attachments: a CDN URL, plus a sticker id for stickers. */
 export class MediaPayload {
   /** Short-lived CDN URL: download it soon if you need the file. */
-  @IsOptional()
-  @IsString()
+  @Field.string({ optional: true })
   url?: string;
 
-  /** Set when an image is a sticker (e.g. 369239263222822 is the Like thumb); Meta has sent it as a number. */
-  @IsOptional()
-  @IsStringOrNumber()
-  sticker_id?: string | number;
+  /** Set when an image is a sticker (369239263222822 is the Like thumb); numbers read as strings. */
+  @Field.id({ optional: true })
+  sticker_id?: string;
 
   /** Present on some Instagram media payloads. */
-  @IsOptional()
-  @IsString()
+  @Field.string({ optional: true })
   title?: string;
 }
 
 /** Image attachment; also used for stickers sent before Meta introduced the `sticker` type. */
-export class ImageAttachment extends Attachment {
-  /** Discriminator value kept on the instance. */
-  override type!: 'image';
-
+export class ImageAttachment extends AttachmentBase {
+  declare type: 'image';
   /** The image URL (and sticker id when it is a sticker). */
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => MediaPayload)
-  override payload?: MediaPayload;
+  @Field.nested(() => MediaPayload)
+  payload!: MediaPayload;
 }
 
 /** Audio attachment (voice notes included). */
-export class AudioAttachment extends Attachment {
-  /** Discriminator value kept on the instance. */
-  override type!: 'audio';
-
+export class AudioAttachment extends AttachmentBase {
+  declare type: 'audio';
   /** The audio URL. */
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => MediaPayload)
-  override payload?: MediaPayload;
+  @Field.nested(() => MediaPayload)
+  payload!: MediaPayload;
 }
 
 /** Video attachment. */
-export class VideoAttachment extends Attachment {
-  /** Discriminator value kept on the instance. */
-  override type!: 'video';
-
+export class VideoAttachment extends AttachmentBase {
+  declare type: 'video';
   /** The video URL. */
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => MediaPayload)
-  override payload?: MediaPayload;
+  @Field.nested(() => MediaPayload)
+  payload!: MediaPayload;
 }
 
 /** File (document) attachment. */
-export class FileAttachment extends Attachment {
-  /** Discriminator value kept on the instance. */
-  override type!: 'file';
-
+export class FileAttachment extends AttachmentBase {
+  declare type: 'file';
   /** The file URL. */
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => MediaPayload)
-  override payload?: MediaPayload;
+  @Field.nested(() => MediaPayload)
+  payload!: MediaPayload;
 }
 
 /** Sticker attachment, as echoes report it since 2026. */
-export class StickerAttachment extends Attachment {
-  /** Discriminator value kept on the instance. */
-  override type!: 'sticker';
-
+export class StickerAttachment extends AttachmentBase {
+  declare type: 'sticker';
   /** Sticker image URL and its persistent `sticker_id`. */
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => MediaPayload)
-  override payload?: MediaPayload;
+  @Field.nested(() => MediaPayload)
+  payload!: MediaPayload;
 }
 
 /** A point on the map; Meta names longitude `long`, not `lng`. */
 export class Coordinates {
   /** Latitude in degrees. */
-  @IsNumber()
+  @Field.number()
   lat!: number;
 
   /** Longitude in degrees. */
-  @IsNumber()
+  @Field.number()
   long!: number;
 }
 
 /** Payload of a shared location. */
 export class LocationPayload {
-  /** Always present for a location share: it is the whole point of it. */
-  @IsDefined()
-  @ValidateNested()
-  @Type(() => Coordinates)
+  /** The point shared. */
+  @Field.nested(() => Coordinates)
   coordinates!: Coordinates;
 
   /** Map link some clients add. */
-  @IsOptional()
-  @IsString()
+  @Field.string({ optional: true })
   url?: string;
 
   /** Place name some clients add. */
-  @IsOptional()
-  @IsString()
+  @Field.string({ optional: true })
   title?: string;
 }
 
 /** Shared location attachment. */
-export class LocationAttachment extends Attachment {
-  /** Discriminator value kept on the instance. */
-  override type!: 'location';
-
+export class LocationAttachment extends AttachmentBase {
+  declare type: 'location';
   /** Where the person is or pinned. */
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => LocationPayload)
-  override payload?: LocationPayload;
+  @Field.nested(() => LocationPayload)
+  payload!: LocationPayload;
 }
 
 /** Payload of a fallback (typically a link preview). */
 export class FallbackPayload {
   /** Shared link. */
-  @IsOptional()
-  @IsString()
+  @Field.string({ optional: true })
   url?: string;
 
   /** Page title of the shared link. */
-  @IsOptional()
-  @IsString()
+  @Field.string({ optional: true })
   title?: string;
 }
 
-/** Anything Messenger cannot render natively, usually a shared link; older echoes send `payload: null`. */
-export class FallbackAttachment extends Attachment {
-  /** Discriminator value kept on the instance. */
-  override type!: 'fallback';
-
-  /** `null` in older echoes, which put `title` / `url` on the attachment itself. */
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => FallbackPayload)
-  override payload?: FallbackPayload | null;
+/** Anything Messenger cannot render natively, usually a shared link. */
+export class FallbackAttachment extends AttachmentBase {
+  declare type: 'fallback';
+  /** Older echoes send `null` (and put `title` / `url` on the attachment), some a bare string: both kept as sent. */
+  @Field.nested(() => FallbackPayload, { optional: true, nullable: true, loose: true })
+  payload?: FallbackPayload | string | null;
 }
 
 /** A button of a button / generic template, as echoed back from the Send API. */
 export class TemplateButton {
   /** `web_url`, `postback`, `phone_number`, ...: a string because the Send API keeps growing. */
-  @IsString()
+  @Field.string()
   type!: string;
 
   /** Button label. */
-  @IsOptional()
-  @IsString()
+  @Field.string({ optional: true })
   title?: string;
 
   /** Target of `web_url` buttons. */
-  @IsOptional()
-  @IsString()
+  @Field.string({ optional: true })
   url?: string;
 
   /** Developer payload of `postback` buttons, or the number of `phone_number` buttons. */
-  @IsOptional()
-  @IsString()
+  @Field.string({ optional: true })
   payload?: string;
 }
 
 /** An element of a generic or media template; one class for both since Meta echoes either. */
 export class TemplateElement {
   /** Media templates: `image` or `video`. */
-  @IsOptional()
-  @IsString()
+  @Field.string({ optional: true })
   media_type?: string;
 
-  /** Media templates: echoes send it as a number even though the Send API wants a string. */
-  @IsOptional()
-  @IsStringOrNumber()
-  attachment_id?: number | string;
+  /** Media templates: echoes send it as a number even though the Send API wants a string; read as a string. */
+  @Field.id({ optional: true })
+  attachment_id?: string;
 
   /** Media templates addressed by URL instead of attachment id. */
-  @IsOptional()
-  @IsString()
+  @Field.string({ optional: true })
   url?: string;
 
   /** Generic templates: element title. */
-  @IsOptional()
-  @IsString()
+  @Field.string({ optional: true })
   title?: string;
 
   /** Generic templates: element subtitle. */
-  @IsOptional()
-  @IsString()
+  @Field.string({ optional: true })
   subtitle?: string;
 
   /** Generic templates: element image. */
-  @IsOptional()
-  @IsString()
+  @Field.string({ optional: true })
   image_url?: string;
 
   /** Buttons under the element. */
-  @IsOptional()
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => TemplateButton)
+  @Field.array(Field.nested(() => TemplateButton), { optional: true })
   buttons?: TemplateButton[];
 }
 
 /** A catalog product inside a product template. */
 export class ProductElement {
-  /** Product id in the Facebook catalog. */
-  @IsString()
+  /** Product id in the Facebook catalog (numbers read as strings). */
+  @Field.id()
   id!: string;
 
   /** Your own id for the product (SKU / content id). */
-  @IsOptional()
-  @IsString()
+  @Field.id({ optional: true })
   retailer_id?: string;
 
   /** Product image. */
-  @IsOptional()
-  @IsString()
+  @Field.string({ optional: true })
   image_url?: string;
 
   /** Product name. */
-  @IsOptional()
-  @IsString()
+  @Field.string({ optional: true })
   title?: string;
 
   /** Usually the price, already formatted. */
-  @IsOptional()
-  @IsString()
+  @Field.string({ optional: true })
   subtitle?: string;
 }
 
 /** The `product` block of a product template: several elements form a horizontal scroll. */
 export class ProductTemplate {
-  /** Products shared; more than one for an horizontal scroll. */
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => ProductElement)
+  /** Products shared. */
+  @Field.array(Field.nested(() => ProductElement))
   elements!: ProductElement[];
 }
 
-/** Payload of a template attachment: button, generic, media or product template. */
+/** Payload of a template attachment: button, generic, media, receipt, product template... (other keys kept as sent). */
 export class TemplatePayload {
-  /** `button`, `generic`, `media`, ...; absent on product templates. */
-  @IsOptional()
-  @IsString()
+  /** `button`, `generic`, `media`, `receipt`, ...; absent on product templates. */
+  @Field.string({ optional: true })
   template_type?: string;
 
   /** Button template text. */
-  @IsOptional()
-  @IsString()
+  @Field.string({ optional: true })
   text?: string;
 
   /** Button template buttons. */
-  @IsOptional()
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => TemplateButton)
+  @Field.array(Field.nested(() => TemplateButton), { optional: true })
   buttons?: TemplateButton[];
 
-  /** Generic / media template elements. */
-  @IsOptional()
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => TemplateElement)
+  /** Generic / media / receipt template elements. */
+  @Field.array(Field.nested(() => TemplateElement), { optional: true })
   elements?: TemplateElement[];
 
   /** Product template: products from the Page's catalog. */
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => ProductTemplate)
+  @Field.nested(() => ProductTemplate, { optional: true })
   product?: ProductTemplate;
 }
 
 /** Template attachment (echoed templates, or products a person shares with the Page). */
-export class TemplateAttachment extends Attachment {
-  /** Discriminator value kept on the instance. */
-  override type!: 'template';
-
+export class TemplateAttachment extends AttachmentBase {
+  declare type: 'template';
   /** The template as sent. */
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => TemplatePayload)
-  override payload?: TemplatePayload;
+  @Field.nested(() => TemplatePayload)
+  payload!: TemplatePayload;
 }
 
 /** Payload of an appointment booking echo. */
 export class AppointmentBookingPayload {
   /** Id of the booking; the only field every booking update needs. */
-  @IsStringOrNumber()
-  booking_id!: string | number;
+  @Field.id()
+  booking_id!: string;
 
   /** `requested`, `confirmed`, `declined`, `cancelled` today; a string in case Meta adds states. */
-  @IsOptional()
-  @IsString()
+  @Field.string({ optional: true })
   status?: string;
 
   /** Unix time in seconds (not milliseconds). */
-  @IsOptional()
-  @IsNumber()
+  @Field.number({ optional: true, coerce: true })
   start_time?: number;
 
   /** Unix time in seconds (not milliseconds). */
-  @IsOptional()
-  @IsNumber()
+  @Field.number({ optional: true, coerce: true })
   end_time?: number;
 
   /** IANA time zone, e.g. `America/Los_Angeles`. */
-  @IsOptional()
-  @IsString()
+  @Field.string({ optional: true })
   timezone?: string;
 }
 
 /** Appointment booking attachment (echoes). */
-export class AppointmentBookingAttachment extends Attachment {
-  /** Discriminator value kept on the instance. */
-  override type!: 'appointment_booking';
-
+export class AppointmentBookingAttachment extends AttachmentBase {
+  declare type: 'appointment_booking';
   /** The booking. */
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => AppointmentBookingPayload)
-  override payload?: AppointmentBookingPayload;
+  @Field.nested(() => AppointmentBookingPayload)
+  payload!: AppointmentBookingPayload;
 }
 
 /** Payload of an Instagram reel share. */
 export class ReelPayload {
   /** CDN URL of the reel video. */
-  @IsOptional()
-  @IsString()
+  @Field.string({ optional: true })
   url?: string;
 
   /** Reel caption. */
-  @IsOptional()
-  @IsString()
+  @Field.string({ optional: true })
   title?: string;
 
-  /** Id of the reel video; sent as a string or a number. */
-  @IsOptional()
-  @IsStringOrNumber()
-  reel_video_id?: string | number;
+  /** Id of the reel video (numbers read as strings). */
+  @Field.id({ optional: true })
+  reel_video_id?: string;
 }
 
 /** Instagram reel shared in a DM (`ig_reel`). */
-export class IgReelAttachment extends Attachment {
-  /** Discriminator value kept on the instance. */
-  override type!: 'ig_reel';
-
+export class IgReelAttachment extends AttachmentBase {
+  declare type: 'ig_reel';
   /** The reel. */
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => ReelPayload)
-  override payload?: ReelPayload;
+  @Field.nested(() => ReelPayload)
+  payload!: ReelPayload;
 }
 
 /** Reel shared in a DM under the older / Facebook `reel` type. */
-export class ReelAttachment extends Attachment {
-  /** Discriminator value kept on the instance. */
-  override type!: 'reel';
-
+export class ReelAttachment extends AttachmentBase {
+  declare type: 'reel';
   /** The reel. */
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => ReelPayload)
-  override payload?: ReelPayload;
+  @Field.nested(() => ReelPayload)
+  payload!: ReelPayload;
 }
 
-/** Payload holding only a URL (story mentions, shares). */
+/** Payload holding a URL (story mentions, shares, stories, ephemeral and unsupported media). */
 export class UrlPayload {
-  /** CDN URL; for story mentions it expires with the story. */
-  @IsOptional()
-  @IsString()
+  /** CDN URL; for stories and story mentions it expires with the story. */
+  @Field.string({ optional: true })
   url?: string;
+
+  /** Instagram media id, where Meta gives one. */
+  @Field.id({ optional: true })
+  id?: string;
+
+  /** Caption or title, where Meta gives one. */
+  @Field.string({ optional: true })
+  title?: string;
 }
 
 /** Instagram: someone mentioned your account in their story. */
-export class StoryMentionAttachment extends Attachment {
-  /** Discriminator value kept on the instance. */
-  override type!: 'story_mention';
-
+export class StoryMentionAttachment extends AttachmentBase {
+  declare type: 'story_mention';
   /** The story media. */
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => UrlPayload)
-  override payload?: UrlPayload;
+  @Field.nested(() => UrlPayload)
+  payload!: UrlPayload;
 }
 
 /** Instagram: a post shared into the conversation. */
-export class ShareAttachment extends Attachment {
-  /** Discriminator value kept on the instance. */
-  override type!: 'share';
-
+export class ShareAttachment extends AttachmentBase {
+  declare type: 'share';
   /** The shared post media. */
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => UrlPayload)
-  override payload?: UrlPayload;
+  @Field.nested(() => UrlPayload)
+  payload!: UrlPayload;
 }
 
-/** Picks the subclass from `type`; class-transformer falls back to the `@Type` target `Attachment` for other types. */
-export const attachmentTypeOptions: TypeOptions = {
-  keepDiscriminatorProperty: true,
-  discriminator: {
-    property: 'type',
-    subTypes: [
-      { name: 'image', value: ImageAttachment },
-      { name: 'audio', value: AudioAttachment },
-      { name: 'video', value: VideoAttachment },
-      { name: 'file', value: FileAttachment },
-      { name: 'location', value: LocationAttachment },
-      { name: 'fallback', value: FallbackAttachment },
-      { name: 'sticker', value: StickerAttachment },
-      { name: 'template', value: TemplateAttachment },
-      { name: 'appointment_booking', value: AppointmentBookingAttachment },
-      { name: 'ig_reel', value: IgReelAttachment },
-      { name: 'reel', value: ReelAttachment },
-      { name: 'story_mention', value: StoryMentionAttachment },
-      { name: 'share', value: ShareAttachment },
-    ],
-  },
-};
+/** Instagram: a story shared into the conversation. */
+export class IgStoryAttachment extends AttachmentBase {
+  declare type: 'ig_story';
+  /** The story media. */
+  @Field.nested(() => UrlPayload, { optional: true })
+  payload?: UrlPayload;
+}
+
+/** Payload of an Instagram post shared in a DM. */
+export class IgPostPayload extends UrlPayload {
+  /** Id of the shared post (numbers read as strings). */
+  @Field.id({ optional: true })
+  ig_post_media_id?: string;
+}
+
+/** Instagram: a post shared into the conversation (`ig_post`). */
+export class IgPostAttachment extends AttachmentBase {
+  declare type: 'ig_post';
+  /** The post. */
+  @Field.nested(() => IgPostPayload, { optional: true })
+  payload?: IgPostPayload;
+}
+
+/** Instagram: view-once media; the payload, when any, only holds a URL. */
+export class EphemeralAttachment extends AttachmentBase {
+  declare type: 'ephemeral';
+  /** The media, when Meta gives it. */
+  @Field.nested(() => UrlPayload, { optional: true })
+  payload?: UrlPayload;
+}
+
+/** Instagram: media the API cannot deliver. */
+export class UnsupportedAttachment extends AttachmentBase {
+  declare type: 'unsupported_type';
+  /** A URL to the media, when Meta gives one. */
+  @Field.nested(() => UrlPayload, { optional: true })
+  payload?: UrlPayload;
+}
+
+/**
+ * The `type` of an attachment this version does not model. Typed apart from the modelled names so that
+ * `if (a.type === 'image')` narrows `a` to `ImageAttachment`; at run time it is the string Meta sent, so compare it
+ * as one: `String(a.type) === 'brand_new'`.
+ */
+export type UnmodelledAttachmentType = `${string}(unmodelled)`;
+
+/** An attachment of a type Meta added after this version: kept with its raw payload, so its message is never lost. */
+export class UnknownAttachment extends AttachmentBase {
+  declare type: UnmodelledAttachmentType;
+  /** The payload exactly as sent (any JSON value, or absent). */
+  @Field.json({ optional: true })
+  payload?: unknown;
+}
+
+/** The attachment classes by the `type` they model: the one place a new attachment type is added. */
+export const ATTACHMENT_CLASSES = {
+  image: ImageAttachment,
+  audio: AudioAttachment,
+  video: VideoAttachment,
+  file: FileAttachment,
+  sticker: StickerAttachment,
+  location: LocationAttachment,
+  fallback: FallbackAttachment,
+  template: TemplateAttachment,
+  appointment_booking: AppointmentBookingAttachment,
+  ig_reel: IgReelAttachment,
+  reel: ReelAttachment,
+  story_mention: StoryMentionAttachment,
+  share: ShareAttachment,
+  ig_story: IgStoryAttachment,
+  ig_post: IgPostAttachment,
+  ephemeral: EphemeralAttachment,
+  unsupported_type: UnsupportedAttachment,
+} as const;
+
+/** Attachment `type` values this version models (`ATTACHMENT_CLASSES`' keys). */
+export type KnownAttachmentType = keyof typeof ATTACHMENT_CLASSES;
+
+/** Any attachment: a union discriminated by `type`, so `if (a.type === 'image') a.payload.url` type-checks. */
+export type Attachment = InstanceType<(typeof ATTACHMENT_CLASSES)[KnownAttachmentType]> | UnknownAttachment;
+
+/** The field decorator of an attachment: its class picked by `type`, {@link UnknownAttachment} for any other type. */
+export const AttachmentField = (): ReturnType<typeof Field.union> => Field.union('type', () => ATTACHMENT_CLASSES, () => UnknownAttachment);

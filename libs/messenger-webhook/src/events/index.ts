@@ -1,11 +1,14 @@
 /**
- * Typed DTOs for every Messenger / Instagram webhook event shape (PROTOCOL.md section 5). Field names are
+ * Typed classes for every Messenger / Instagram webhook event shape (PROTOCOL.md section 5). Field names are
  * exactly Meta's (snake_case), so Meta's reference pages map one to one onto these classes.
  */
-export { EventSender, EventRecipient, MessagingEvent } from './common.js';
+export { EventSender, IdentifiedSender, EventRecipient, MessagingEvent, PersonEvent } from './common.js';
 export {
+  type Attachment,
   type KnownAttachmentType,
-  Attachment,
+  type UnmodelledAttachmentType,
+  ATTACHMENT_CLASSES,
+  AttachmentBase,
   MediaPayload,
   ImageAttachment,
   AudioAttachment,
@@ -31,6 +34,12 @@ export {
   UrlPayload,
   StoryMentionAttachment,
   ShareAttachment,
+  IgStoryAttachment,
+  IgPostPayload,
+  IgPostAttachment,
+  EphemeralAttachment,
+  UnsupportedAttachment,
+  UnknownAttachment,
 } from './attachments.js';
 export { AdsContextData, ReferralProduct, ReferralBase, Referral, MessageReferral } from './referral.js';
 export {
@@ -84,4 +93,6 @@ export {
 } from './handover.js';
 export { type PolicyEnforcementAction, PolicyEnforcement, PolicyEnforcementEvent } from './policy.js';
 export { OrderProduct, Order, SendCartEvent } from './commerce.js';
-export { TemplateStatusUpdateValue, TemplateStatusUpdateEvent, UnknownEvent } from './changes.js';
+export { TemplateStatusUpdateValue, TemplateStatusUpdateEvent, ChangeEvent, UnknownEvent } from './changes.js';
+export { CommentAuthor, CommentMedia, Comment, CommentEvent, Mention, MentionEvent, StoryInsights, StoryInsightsEvent } from './instagram.js';
+export { InvalidEvent } from './invalid-event.js';

@@ -1,5 +1,4 @@
-import { Type } from 'class-transformer';
-import { IsDefined, IsOptional, IsString, ValidateIf, ValidateNested } from 'class-validator';
+import { Field } from '../reading/field.decorators.js';
 import { MessagingEvent } from './common.js';
 
 /** Actions Meta documents; `(string & {})` keeps the event valid if Meta adds one, since missing a block is worse. */
@@ -8,28 +7,22 @@ export type PolicyEnforcementAction = 'warning' | 'block' | 'unblock' | (string 
 /** A policy warning, block or unblock of the Page's messaging by Meta. */
 export class PolicyEnforcement {
   /** `warning`, `block` or `unblock`. */
-  @IsString()
+  @Field.string()
   action!: PolicyEnforcementAction;
 
   /** Meta's explanation; absent on `unblock`. */
-  @IsOptional()
-  @IsString()
+  @Field.string({ optional: true })
   reason?: string;
 }
 
 /** `messaging_policy_enforcement` (no `sender`): Meta used two key spellings, so both are fields and `enforcement` picks one. */
 export class PolicyEnforcementEvent extends MessagingEvent {
-  /** Current spelling; required only when the hyphenated one is absent. */
-  @ValidateIf((event: PolicyEnforcementEvent) => event['policy-enforcement'] === undefined)
-  @IsDefined()
-  @ValidateNested()
-  @Type(() => PolicyEnforcement)
+  /** Current spelling (the event is classified only when one of the two spellings holds an object). */
+  @Field.nested(() => PolicyEnforcement, { optional: true })
   policy_enforcement?: PolicyEnforcement;
 
   /** Older spelling still found in Meta's reference pages. */
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => PolicyEnforcement)
+  @Field.nested(() => PolicyEnforcement, { optional: true })
   'policy-enforcement'?: PolicyEnforcement;
 
   /** Whichever spelling Meta used; handlers should read this. */

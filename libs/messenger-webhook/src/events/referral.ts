@@ -1,102 +1,80 @@
-import { Type } from 'class-transformer';
-import { IsBoolean, IsOptional, IsString, ValidateNested } from 'class-validator';
-import { IsStringOrNumber } from './validators.js';
+import { Field } from '../reading/field.decorators.js';
 
 /** What the person saw in the ad they clicked (click-to-Messenger / click-to-Instagram ads). */
 export class AdsContextData {
   /** Ad headline. */
-  @IsOptional()
-  @IsString()
+  @Field.string({ optional: true })
   ad_title?: string;
 
   /** Ad image. */
-  @IsOptional()
-  @IsString()
+  @Field.string({ optional: true })
   photo_url?: string;
 
   /** Ad video thumbnail. */
-  @IsOptional()
-  @IsString()
+  @Field.string({ optional: true })
   video_url?: string;
 
   /** Page post behind the ad. */
-  @IsOptional()
-  @IsString()
+  @Field.id({ optional: true })
   post_id?: string;
 
   /** Catalog product the ad was about. */
-  @IsOptional()
-  @IsString()
+  @Field.id({ optional: true })
   product_id?: string;
 
   /** Instant form / flow the ad opened. */
-  @IsOptional()
-  @IsString()
+  @Field.id({ optional: true })
   flow_id?: string;
 }
 
 /** Catalog product the conversation started from (Facebook Shops product page). */
 export class ReferralProduct {
-  /** Product id in the Facebook catalog. */
-  @IsString()
+  /** Product id in the Facebook catalog (numbers read as strings). */
+  @Field.id()
   id!: string;
 }
 
-/** Referral fields shared by every place a referral appears; `source` / `type` rules differ per place. */
+/** Referral fields shared by every place a referral appears. */
 export class ReferralBase {
   /** `ref` parameter of the m.me / ig.me link, ad or plugin: your own tracking data. */
-  @IsOptional()
-  @IsString()
+  @Field.string({ optional: true })
   ref?: string;
 
-  /** Id of the clicked ad. */
-  @IsOptional()
-  @IsStringOrNumber()
-  ad_id?: string | number;
+  /** Id of the clicked ad (numbers read as strings). */
+  @Field.id({ optional: true })
+  ad_id?: string;
 
   /** Snapshot of the clicked ad. */
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => AdsContextData)
+  @Field.nested(() => AdsContextData, { optional: true })
   ads_context_data?: AdsContextData;
 
   /** Page the chat plugin was embedded in. */
-  @IsOptional()
-  @IsString()
+  @Field.string({ optional: true })
   referer_uri?: string;
 
   /** Shops product the person messaged about. */
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => ReferralProduct)
+  @Field.nested(() => ReferralProduct, { optional: true })
   product?: ReferralProduct;
 
   /** Chat plugin: true when the person chats as a guest (no Facebook login). */
-  @IsOptional()
-  @IsBoolean()
+  @Field.boolean({ optional: true })
   is_guest_user?: boolean;
-}
-
-/** Referral of a `referral` event or a postback, where `source` and `type` are always sent. */
-export class Referral extends ReferralBase {
-  /** Where the person came from: SHORTLINK, ADS, CUSTOMER_CHAT_PLUGIN, IG_ME, ... */
-  @IsString()
-  source!: string;
 
   /** `OPEN_THREAD` today. */
-  @IsString()
-  type!: string;
+  @Field.string({ optional: true })
+  type?: string;
+}
+
+/** Referral of a `referral` event or a postback, where Meta always says where the person came from. */
+export class Referral extends ReferralBase {
+  /** Where the person came from: SHORTLINK, ADS, CUSTOMER_CHAT_PLUGIN, DISCOVER_TAB, IG_ME, ... */
+  @Field.string()
+  source!: string;
 }
 
 /** Referral attached to a message: a Shops product page sends only `{ product: { id } }`, so nothing is required. */
 export class MessageReferral extends ReferralBase {
   /** ADS for click-to-message ads; absent for Shops product referrals. */
-  @IsOptional()
-  @IsString()
+  @Field.string({ optional: true })
   source?: string;
-
-  /** `OPEN_THREAD` for ad referrals; absent for Shops product referrals. */
-  @IsOptional()
-  @IsString()
-  type?: string;
 }

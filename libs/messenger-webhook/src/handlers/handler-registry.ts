@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { ContextIdFactory, DiscoveryService, ExternalContextCreator, MetadataScanner, ModuleRef } from '@nestjs/core';
 import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper.js';
-import { EVENT_KINDS, UNKNOWN_KIND, type EventKind, type ListenerName } from '../events/event-kinds.js';
+import { ALL_EVENT_KINDS, type EventKind, type ListenerName } from '../events/event-kinds.js';
 import type { ListenerMetadata } from './decorators/listener.decorators.js';
 import { HandlerInvokerFactory, type InvocationOutcome, type Invoker } from './handler-invoker.js';
 import { MESSENGER_LISTENERS_METADATA, MESSENGER_WEBHOOK_CONFIG } from '../messenger-webhook.constants.js';
@@ -72,16 +72,17 @@ export class MessengerHandlerRegistry implements OnModuleInit {
       }
     }
     this.all = found.map((entry) => entry.handler);
-    for (const definition of [...EVENT_KINDS, UNKNOWN_KIND]) {
+    // Events that could not be read go to @OnInvalidEvent (and @OnEvent), standby or not.
+    for (const { kind, listener } of [...ALL_EVENT_KINDS, { kind: 'invalid', listener: 'invalid' } as const]) {
       for (const standby of [false, true]) {
-        const wanted: ListenerName | string = standby ? 'standby' : definition.listener;
+        const wanted: ListenerName = standby && kind !== 'invalid' ? 'standby' : listener;
         const routes = found
           .map(({ handler, listeners }) => ({
             handler,
             filters: listeners.filter((entry) => entry.listener === wanted || entry.listener === 'event').map((entry) => entry.filter),
           }))
           .filter((route) => route.filters.length > 0);
-        this.routes.set(routeKey(definition.kind, standby), routes.length ? routes : NO_ROUTES);
+        this.routes.set(routeKey(kind, standby), routes.length ? routes : NO_ROUTES);
       }
     }
     if (found.length === 0) {

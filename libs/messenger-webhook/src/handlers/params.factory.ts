@@ -1,27 +1,30 @@
 import type { ParamsFactory } from '@nestjs/core';
 import { MessengerParamtype } from './decorators/param.decorators.js';
-import { idString, readPath as read } from '../delivery/json.js';
+import { readPath } from '../delivery/json.js';
+import { ALL_EVENT_KINDS, LISTENERS } from '../events/event-kinds.js';
+import { InvalidEvent } from '../events/invalid-event.js';
 import type { MessengerContext } from '../events/messenger-context.js';
+import { senderOf } from '../events/sender-of.js';
 
-/** The sender of an event, wherever Meta put it (`sender.id`, `sender.user_ref`, a checkbox opt-in's `optin.user_ref`). */
-export function senderOf(event: unknown): string | undefined {
-  return idString(read(event, 'sender', 'id') ?? read(event, 'sender', 'user_ref') ?? read(event, 'optin', 'user_ref'));
+export { senderOf } from '../events/sender-of.js';
+
+// Where `@Text()` and `@Payload()` read, per kind, from each kind's listener row.
+const TEXT_PATHS = new Map<string, readonly string[]>();
+const PAYLOAD_PATHS = new Map<string, readonly string[]>();
+for (const row of ALL_EVENT_KINDS) {
+  const listener = LISTENERS[row.listener] as { text?: readonly string[]; payload?: readonly string[] };
+  if (listener.text) TEXT_PATHS.set(row.kind, listener.text);
+  if (listener.payload) PAYLOAD_PATHS.set(row.kind, listener.payload);
+}
+
+function at(paths: ReadonlyMap<string, readonly string[]>, event: unknown, context: MessengerContext): unknown {
+  const path = paths.get(context.kind);
+  return path ? readPath(event, ...path) : undefined;
 }
 
 /** The payload a handler usually branches on, per event type. */
 export function handlerPayloadOf(event: unknown, context: MessengerContext): unknown {
-  switch (context.kind) {
-    case 'message':
-      return read(event, 'message', 'quick_reply', 'payload');
-    case 'postback':
-      return read(event, 'postback', 'payload');
-    case 'optin':
-      return read(event, 'optin', 'payload');
-    case 'referral':
-      return read(event, 'referral', 'ref');
-    default:
-      return undefined;
-  }
+  return at(PAYLOAD_PATHS, event, context);
 }
 
 /** Turns a parameter decorator's type into its value for one handler call; args are `[event, context]`. */
@@ -34,11 +37,12 @@ export const messengerParamsFactory: ParamsFactory = {
       case MessengerParamtype.CONTEXT:
         return context;
       case MessengerParamtype.SENDER:
-        return senderOf(event);
+        // An invalid event may still say who sent it.
+        return senderOf(event instanceof InvalidEvent ? event.raw : event);
       case MessengerParamtype.PAGE_ID:
         return context.pageId;
       case MessengerParamtype.TEXT:
-        return read(event, 'message', 'text') ?? read(event, 'message_edit', 'text');
+        return at(TEXT_PATHS, event, context);
       case MessengerParamtype.PAYLOAD:
         return handlerPayloadOf(event, context);
       case MessengerParamtype.PARAM:
