@@ -55,7 +55,7 @@ export interface ExpectedEvent {
   values?: Record<string, unknown>;
   /** Invalid events: the kind the event would have been. */
   wouldBe?: string;
-  /** Invalid events: each string must occur in the path of one reported problem (`"message.mid"`). */
+  /** Invalid events: each string must occur in the path or the message of one reported problem (`"message.mid"`). */
   problems?: string[];
 }
 

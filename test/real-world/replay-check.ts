@@ -130,11 +130,14 @@ export function compare(want: ExpectedEvent, call: ObservedCall, reached: readon
     if (value === ABSENT ? actual !== undefined : !sameJson(value, actual)) lines.push(`${path} is ${show(actual)}, not ${show(value)}`);
   }
   const report = inspector.invalidReport(event);
+  if (report && want.wouldBe === undefined && want.problems === undefined) lines.push(`it was read as invalid: ${show(report.problems)}`);
   if (want.wouldBe !== undefined && report?.wouldBe !== want.wouldBe) lines.push(`would have been ${show(report?.wouldBe)}, not ${want.wouldBe}`);
   if (want.problems) {
-    const paths = report?.problems.map((problem) => problem.path) ?? [];
+    const reported = report?.problems ?? [];
     for (const wanted of want.problems) {
-      if (!paths.some((path) => path.includes(wanted))) lines.push(`no problem names ${wanted} (problems: ${show(report?.problems ?? null)})`);
+      if (!reported.some(({ path, message }) => path.includes(wanted) || message.includes(wanted))) {
+        lines.push(`no problem names ${wanted} (problems: ${show(report?.problems ?? null)})`);
+      }
     }
   }
   return lines;
