@@ -128,9 +128,9 @@ export class FeedbackQuestion {
   @Field.string({ optional: true })
   type?: string;
 
-  /** The score, a string in Meta's example (numbers read as strings). */
-  @Field.id({ optional: true })
-  payload?: string;
+  /** The score as sent: a string in Meta's example, a number in others (shape unverified, so kept as sent). */
+  @Field.json({ optional: true })
+  payload?: string | number;
 
   /** Optional free-text answer. */
   @Field.nested(() => FeedbackFollowUp, { optional: true })
