@@ -8,6 +8,7 @@ export default defineConfig({
   // test file, and without legacy decorators and their metadata Nest's DI would inject undefined.
   oxc: {
     decorator: { legacy: true, emitDecoratorMetadata: true },
+    include: /\.(m?ts|cts|[jt]sx)$/,
   },
   resolve: {
     // Tests run against the library's sources, so no build step stands between an edit and a test run.

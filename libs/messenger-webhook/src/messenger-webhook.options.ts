@@ -30,8 +30,12 @@ export interface MessengerWebhookOptions {
   handlerTimeout?: number;
   /** Milliseconds `app.close()` waits for handlers still running (default 10 000). */
   shutdownTimeout?: number;
+  /** Events taken in and not yet handled beyond which deliveries are answered `503`, so Meta delivers them later (default 1000). */
+  maxPendingEvents?: number;
   /** Drop events Meta delivers again (default on: 1 hour, 50 000 keys, in memory); `false` turns it off. */
   dedupe?: false | DedupeOptions;
+  /** Longest value (in UTF-16 units) a RegExp filter is run on; longer values do not match it (default 4096; 0 = no bound). */
+  maxRegExpInputLength?: number;
   /** Called with every handler failure no exception filter handled (after it was logged), e.g. to report it. */
   onHandlerError?: (failure: HandlerFailure) => void;
   /** Called with every event that could not be read (delivered or skipped), e.g. to report it. */
@@ -72,7 +76,9 @@ export interface ResolvedMessengerWebhookConfig {
   readonly concurrency: number;
   readonly handlerTimeout: number;
   readonly shutdownTimeout: number;
+  readonly maxPendingEvents: number;
   readonly dedupe: { readonly ttl: number; readonly store: DedupeStore } | null;
+  readonly maxRegExpInputLength: number;
   readonly onHandlerError?: (failure: HandlerFailure) => void;
   readonly onInvalidEvent?: (report: InvalidEventReport) => void;
 }
@@ -111,10 +117,12 @@ export function resolveOptions(options: MessengerWebhookOptions | undefined): Re
     concurrency: positive('concurrency', options.concurrency, 16),
     handlerTimeout: nonNegative('handlerTimeout', options.handlerTimeout, 10_000),
     shutdownTimeout: nonNegative('shutdownTimeout', options.shutdownTimeout, 10_000),
+    maxPendingEvents: positive('maxPendingEvents', options.maxPendingEvents, 1_000),
     dedupe: dedupe && {
       ttl: positive('dedupe.ttl', dedupe.ttl, 3_600_000),
       store: dedupe.store ?? new InMemoryDedupeStore(positive('dedupe.maxEntries', dedupe.maxEntries, 50_000)),
     },
+    maxRegExpInputLength: nonNegative('maxRegExpInputLength', options.maxRegExpInputLength, 4_096) || Number.POSITIVE_INFINITY,
     onHandlerError: options.onHandlerError,
     onInvalidEvent: options.onInvalidEvent,
   };

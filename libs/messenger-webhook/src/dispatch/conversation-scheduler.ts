@@ -1,8 +1,18 @@
 import { ConcurrencyLimiter } from './concurrency-limiter.js';
 
+/** What a scheduled task resolves with: its answer, carrying when its work really ends. */
+export interface Settling {
+  /** Resolves once the task's work really ended (a timed-out handler still running counts as work). Never rejects. */
+  readonly settled: Promise<unknown>;
+}
+
 /**
  * The in-process scheduling stage: tasks of one conversation run one at a time in arrival order, different
  * conversations side by side up to `concurrency`, and every task is tracked so shutdown can wait for it.
+ *
+ * A task's answer and the end of its work are two moments: a handler that ran past `handlerTimeout` has an answer
+ * (it timed out) but still runs. The caller gets the answer at once; the conversation's turn and the concurrency
+ * slot stay taken until the work ends, so order and the bound hold for the work actually running.
  */
 export class ConversationScheduler {
   private readonly conversations = new Map<string, Promise<unknown>>();
@@ -14,29 +24,46 @@ export class ConversationScheduler {
     this.limiter = new ConcurrencyLimiter(concurrency);
   }
 
-  /** Chains `task` after the conversation's previous task. `task` must not reject. */
-  schedule<T>(conversationKey: string, task: () => Promise<T>): Promise<T> {
+  /** Chains `task` after the conversation's previous task; resolves with its answer, which may come before its work ends. */
+  schedule<T extends Settling>(conversationKey: string, task: () => Promise<T>): Promise<T> {
     const previous = this.conversations.get(conversationKey);
-    const run = () => this.limiter.run(task);
-    const next = previous ? previous.then(run, run) : run();
-    this.conversations.set(conversationKey, next);
-    this.inFlight.add(next);
+    let answer!: (value: T) => void;
+    let fail!: (error: unknown) => void;
+    const answered = new Promise<T>((resolve, reject) => {
+      answer = resolve;
+      fail = reject;
+    });
+    const run = () =>
+      this.limiter.run(async () => {
+        let value: T;
+        try {
+          value = await task();
+        } catch (error) {
+          fail(error);
+          return;
+        }
+        answer(value);
+        await value.settled;
+      });
+    const turn = previous ? previous.then(run, run) : run();
+    this.conversations.set(conversationKey, turn);
+    this.inFlight.add(turn);
     // then(cleanup, cleanup), not finally(): finally() would re-reject on a promise nobody awaits, and an
     // unhandled rejection kills the process.
     const cleanup = () => {
-      this.inFlight.delete(next);
-      if (this.conversations.get(conversationKey) === next) this.conversations.delete(conversationKey);
+      this.inFlight.delete(turn);
+      if (this.conversations.get(conversationKey) === turn) this.conversations.delete(conversationKey);
     };
-    void next.then(cleanup, cleanup);
-    return next;
+    void turn.then(cleanup, cleanup);
+    return answered;
   }
 
-  /** How many scheduled tasks have not settled yet. */
+  /** How many scheduled tasks have not ended yet (waiting for their turn, running, or still running after their answer). */
   get pending(): number {
     return this.inFlight.size;
   }
 
-  /** Resolves when every task scheduled so far (and any scheduled meanwhile) has settled. */
+  /** Resolves when every task scheduled so far (and any scheduled meanwhile) has ended. */
   async idle(): Promise<void> {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }

@@ -25,6 +25,14 @@ export interface EventResult {
   readonly invalid?: InvalidEvent;
 }
 
+/** An event's outcome, known once each handler call settled or timed out, and when those calls really ended. */
+export interface EventRun {
+  /** What became of the event. */
+  readonly result: EventResult;
+  /** Resolves once every handler call of the event settled, timed-out ones included. Never rejects. */
+  readonly settled: Promise<void>;
+}
+
 /** The settings the runner reads. */
 export interface EventRunnerSettings {
   /** Validate events against their classes. */
@@ -36,6 +44,8 @@ export interface EventRunnerSettings {
 }
 
 const NO_PARAMS: Readonly<Record<string, string>> = Object.freeze({});
+const SETTLED: Promise<void> = Promise.resolve();
+const ignore = (): void => undefined;
 
 /**
  * The invoking stage: builds the event instance, runs the filters of every handler that asked for its type, and calls
@@ -52,8 +62,18 @@ export class EventRunner {
     private readonly invalidReporter?: InvalidEventReporter,
   ) {}
 
-  /** Turns the raw event into its class and calls its handlers; resolves once each call settled or timed out. Never rejects. */
-  async run(prepared: PreparedEvent): Promise<EventResult> {
+  /**
+   * Turns the raw event into its class and calls its handlers; resolves once each call settled or timed out, with
+   * a promise of when the timed-out ones really end (whoever schedules events holds their turn until then). Never rejects.
+   */
+  async run(prepared: PreparedEvent): Promise<EventRun> {
+    const stillRunning: Promise<unknown>[] = [];
+    const result = await this.invoke(prepared, stillRunning);
+    return { result, settled: stillRunning.length === 0 ? SETTLED : Promise.all(stillRunning).then(ignore, ignore) };
+  }
+
+  /** The event's handler calls; the calls that timed out (and so still run) go to `stillRunning`. */
+  private async invoke(prepared: PreparedEvent, stillRunning: Promise<unknown>[]): Promise<EventResult> {
     const { definition, raw, meta } = prepared;
     const event = readEvent(prepared, this.settings.validateEvents);
     let invalid: InvalidEvent | undefined;
@@ -85,20 +105,27 @@ export class EventRunner {
       }
       if (!captures) continue;
       const handlerContext = Object.keys(captures).length === 0 ? context : { ...context, params: captures };
-      calls.push(this.call(route.handler, event, handlerContext, mid));
+      calls.push(this.call(route.handler, event, handlerContext, mid, stillRunning));
     }
     for (const ok of await Promise.all(calls)) if (!ok) failures++;
     return { outcome, handlerCalls: calls.length, failures, invalid };
   }
 
   /** One handler call; resolves `false` when it failed or timed out. */
-  private async call(handler: RegisteredHandler, event: MessengerEvent, context: MessengerContext, mid: string | undefined): Promise<boolean> {
+  private async call(
+    handler: RegisteredHandler,
+    event: MessengerEvent,
+    context: MessengerContext,
+    mid: string | undefined,
+    stillRunning: Promise<unknown>[],
+  ): Promise<boolean> {
     const invocation = handler.invoke(event, context);
     const base = { handler: handler.name, kind: context.kind, mid, pageId: context.pageId, event };
     const outcome = this.watchdog ? await this.watchdog.watch(invocation) : await invocation;
     if (outcome === TIMED_OUT) {
       const error = new Error(`${handler.name} did not settle within handlerTimeout (${this.settings.handlerTimeout} ms)`);
       this.reporter.report({ ...base, reason: 'timeout', error });
+      stillRunning.push(invocation);
       // It still runs; an error it throws later is reported too.
       void invocation.then((late) => late.status === 'failed' && this.reporter.report({ ...base, reason: 'error', error: late.error }));
       return false;

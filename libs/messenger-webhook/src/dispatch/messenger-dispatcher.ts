@@ -5,11 +5,12 @@ import { MessengerHandlerRegistry } from '../handlers/handler-registry.js';
 import { MESSENGER_WEBHOOK_CONFIG } from '../messenger-webhook.constants.js';
 import type { ResolvedMessengerWebhookConfig } from '../messenger-webhook.options.js';
 import { ConversationScheduler } from './conversation-scheduler.js';
-import { EventRunner, type EventResult } from './event-runner.js';
+import { EventRunner, type EventRun } from './event-runner.js';
 import { FailureReporter } from './failure-reporter.js';
 import type { HandlerFailure } from './handler-failure.js';
 import { HandlerWatchdog } from './handler-watchdog.js';
 import { InvalidEventReporter, InvalidEventTally, type InvalidEventReport } from './invalid-event-reporter.js';
+import { PendingEvents, type DeliveryLedger, type PendingCounts } from './pending-events.js';
 import { prepareDelivery, type PreparedEvent } from './prepared-event.js';
 import { RedeliveryFilter } from './redelivery-filter.js';
 
@@ -29,6 +30,20 @@ export interface DispatchSummary {
   failures: number;
 }
 
+/** Why {@link MessengerDispatcher.admit} did not take a delivery in: the app is shutting down, or `maxPendingEvents` are pending. */
+export type DeliveryRefusal = 'closing' | 'full';
+
+/** A delivery taken in by {@link MessengerDispatcher.admit}. */
+export interface AdmittedDelivery {
+  /** Resolves once each event's handler calls settled or timed out (what `dispatch()` resolves with). Never rejects. */
+  readonly summary: Promise<DispatchSummary>;
+  /** Records that the sender was told the delivery arrived (HTTP `200`): its unhandled events now count as acknowledged. */
+  acknowledge(): void;
+}
+
+const DUPLICATE: EventRun = { result: { outcome: 'duplicate', handlerCalls: 0, failures: 0 }, settled: Promise.resolve() };
+const NOT_RUN: EventRun = { result: { outcome: 'handled', handlerCalls: 0, failures: 0 }, settled: Promise.resolve() };
+
 /**
  * Turns deliveries into handler calls, stage by stage: read and classify the delivery (`prepareDelivery`), schedule each
  * event in its conversation (`ConversationScheduler`), drop redeliveries (`RedeliveryFilter`), then build the event and
@@ -42,7 +57,9 @@ export class MessengerDispatcher implements OnModuleDestroy {
   private readonly redeliveries: RedeliveryFilter | null;
   private readonly runner: EventRunner;
   private readonly invalidReporter: InvalidEventReporter;
+  private readonly pending: PendingEvents;
   private closing = false;
+  private refusing = false;
 
   /** Every handler failure no exception filter handled, as it happens (send them to your error tracker). */
   readonly failures$: Observable<HandlerFailure>;
@@ -62,6 +79,7 @@ export class MessengerDispatcher implements OnModuleDestroy {
     this.invalidReporter = new InvalidEventReporter(this.logger, config.onInvalidEvent);
     this.invalidEvents$ = this.invalidReporter.invalidEvents$;
     this.runner = new EventRunner(registry, this.reporter, watchdog, config, this.logger, this.invalidReporter);
+    this.pending = new PendingEvents(config.maxPendingEvents);
   }
 
   /** True once the app is shutting down: new deliveries should be refused so Meta redelivers them later. */
@@ -69,8 +87,36 @@ export class MessengerDispatcher implements OnModuleDestroy {
     return this.closing;
   }
 
-  /** Dispatches every event of a delivery; resolves once each handler call settled (or timed out). Never rejects. */
+  /**
+   * Takes a delivery in unless the app is shutting down or `maxPendingEvents` events are pending (then the sender
+   * should be told to deliver again later). Meant for transports that answer a sender, like the webhook controller.
+   */
+  admit(envelope: WebhookEnvelope): AdmittedDelivery | DeliveryRefusal {
+    if (this.closing) return 'closing';
+    if (this.pending.full) {
+      if (!this.refusing) {
+        this.refusing = true;
+        this.logger.warn(`Refusing deliveries with 503: maxPendingEvents (${this.pending.limit}) events are waiting to be handled; Meta delivers them again later`);
+      }
+      return 'full';
+    }
+    if (this.refusing) {
+      this.refusing = false;
+      this.logger.log(`Accepting deliveries again: fewer than maxPendingEvents (${this.pending.limit}) events are pending`);
+    }
+    const ledger = this.pending.open();
+    return { summary: this.run(envelope, ledger), acknowledge: () => ledger.acknowledge() };
+  }
+
+  /** Dispatches every event of a delivery, with no bound; resolves once each handler call settled (or timed out). Never rejects. */
   async dispatch(envelope: WebhookEnvelope): Promise<DispatchSummary> {
+    const ledger = this.pending.open();
+    const summary = await this.run(envelope, ledger);
+    ledger.acknowledge();
+    return summary;
+  }
+
+  private async run(envelope: WebhookEnvelope, ledger: DeliveryLedger): Promise<DispatchSummary> {
     const summary: DispatchSummary = { events: 0, dispatched: 0, invalid: 0, duplicates: 0, handlerCalls: 0, failures: 0 };
     const delivery = prepareDelivery(envelope);
     if (!delivery.platform) {
@@ -78,9 +124,12 @@ export class MessengerDispatcher implements OnModuleDestroy {
       return summary;
     }
     summary.events = delivery.events.length;
-    const results = await Promise.all(delivery.events.map((prepared) => this.scheduler.schedule(prepared.conversationKey, () => this.process(prepared))));
+    ledger.add(delivery.events.length);
+    const runs = await Promise.all(
+      delivery.events.map((prepared) => this.scheduler.schedule(prepared.conversationKey, () => this.process(prepared, ledger))),
+    );
     const tally = new InvalidEventTally();
-    for (const result of results) {
+    for (const { result } of runs) {
       if (result.outcome === 'duplicate') summary.duplicates++;
       else if (result.outcome !== 'skipped') summary.dispatched++;
       if (result.invalid) {
@@ -110,18 +159,38 @@ export class MessengerDispatcher implements OnModuleDestroy {
     });
     const gaveUp = await Promise.race([this.idle().then(() => false), timedOut]);
     clearTimeout(timer);
-    if (gaveUp) this.logger.warn(`Shut down with ${this.scheduler.pending} events still being handled after ${this.config.shutdownTimeout} ms`);
+    if (gaveUp) this.logger.error(unhandledAtShutdown(this.pending.counts(), this.config.shutdownTimeout));
   }
 
-  /** One event's turn in its conversation: drop a redelivery, else run it. Never rejects. */
-  private async process(prepared: PreparedEvent): Promise<EventResult> {
+  /** One event's turn in its conversation, recorded in its delivery's ledger until its handlers settled. Never rejects. */
+  private async process(prepared: PreparedEvent, ledger: DeliveryLedger): Promise<EventRun> {
+    ledger.start();
+    const run = await this.runOne(prepared);
+    void run.settled.then(() => ledger.finish());
+    return run;
+  }
+
+  /** Drops a redelivery, else runs the event. Never rejects. */
+  private async runOne(prepared: PreparedEvent): Promise<EventRun> {
     try {
-      if (this.redeliveries && (await this.redeliveries.isRedelivery(prepared))) return { outcome: 'duplicate', handlerCalls: 0, failures: 0 };
+      if (this.redeliveries && (await this.redeliveries.isRedelivery(prepared))) return DUPLICATE;
       return await this.runner.run(prepared);
     } catch (error) {
       // Only a bug of the library could land here; it must cost neither the other events nor the process.
       this.logger.error(`Could not dispatch the ${prepared.definition.kind} event at ${slotPath(prepared.slot)}: ${error instanceof Error ? error.message : String(error)}`);
-      return { outcome: 'handled', handlerCalls: 0, failures: 0 };
+      return NOT_RUN;
     }
   }
+}
+
+/** The shutdown log line: how many events a stop loses now (acknowledged) and how many Meta delivers again. */
+function unhandledAtShutdown(counts: PendingCounts, shutdownTimeout: number): string {
+  const { acknowledged, acknowledgedRunning, acknowledgedWaiting, total } = counts;
+  const lost =
+    acknowledged === 0
+      ? 'no acknowledged event was left unhandled'
+      : `${acknowledged} acknowledged ${acknowledged === 1 ? 'event was' : 'events were'} not handled (${acknowledgedRunning} still running, ${acknowledgedWaiting} not started): Meta will not deliver them again`;
+  const unacknowledged = total - acknowledged;
+  const retried = unacknowledged === 0 ? '' : `; ${unacknowledged} more ${unacknowledged === 1 ? 'was' : 'were'} not acknowledged yet, so Meta delivers ${unacknowledged === 1 ? 'it' : 'them'} again`;
+  return `Gave up waiting for handlers after shutdownTimeout (${shutdownTimeout} ms): ${lost}${retried}`;
 }

@@ -1,10 +1,15 @@
-import type { CanActivate } from '@nestjs/common';
-import { ROUTE_ARGS_METADATA, selectExceptionFilterMetadata, type ExceptionFilterMetadata } from '@nestjs/common/internal';
+import type { CanActivate, Type } from '@nestjs/common';
 import type { ContextId, ExternalContextCreator } from '@nestjs/core';
-import type { GuardsConsumer, GuardsContextCreator, InterceptorsContextCreator } from '@nestjs/core/internal';
-import type { ExternalExceptionFilterContext } from '@nestjs/core/exceptions/external-exception-filter-context.js';
-import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
 import { isObservable, lastValueFrom } from 'rxjs';
+import { HandlerArgumentsHost } from './handler-arguments-host.js';
+import {
+  ROUTE_ARGS_METADATA,
+  enhancerResolverOf,
+  selectExceptionFilter,
+  type BoundExceptionFilter,
+  type EnhancerResolver,
+  type HandlerCallback as Callback,
+} from './nest-compat.js';
 import { MESSENGER_CONTEXT_TYPE } from '../messenger-webhook.constants.js';
 import type { MessengerContext } from '../events/messenger-context.js';
 import { messengerParamsFactory } from './params.factory.js';
@@ -19,16 +24,6 @@ export type InvocationOutcome =
 /** One handler call with every enhancer applied; never rejects. */
 export type Invoker = (event: object, context: MessengerContext) => Promise<InvocationOutcome>;
 
-type Callback = (...args: unknown[]) => unknown;
-
-/** The pieces of Nest's external context machinery that `ExternalContextCreator.create` does not expose. */
-interface EnhancerParts {
-  guardsContextCreator: GuardsContextCreator;
-  guardsConsumer: GuardsConsumer;
-  interceptorsContextCreator: InterceptorsContextCreator;
-  filtersContextCreator: ExternalExceptionFilterContext;
-}
-
 const DONE: InvocationOutcome = Object.freeze({ status: 'done' });
 const SKIPPED: InvocationOutcome = Object.freeze({ status: 'skipped' });
 
@@ -38,25 +33,21 @@ const SKIPPED: InvocationOutcome = Object.freeze({ status: 'skipped' });
  * error no filter handles comes back as an outcome instead of escaping, so one handler cannot cost another.
  */
 export class HandlerInvokerFactory {
-  private readonly parts: EnhancerParts;
+  private readonly enhancers: EnhancerResolver;
 
   constructor(private readonly externalContextCreator: ExternalContextCreator) {
     // Guards and filters are run here rather than by ExternalContextCreator, whose guard refusal throws a
-    // ForbiddenException into the filters; its creators are reused so global and scoped enhancers resolve as usual.
-    const parts = externalContextCreator as unknown as Partial<EnhancerParts>;
-    if (!parts.guardsContextCreator || !parts.guardsConsumer || !parts.interceptorsContextCreator || !parts.filtersContextCreator) {
-      throw new Error('MessengerWebhookModule: this version of @nestjs/core is not supported (ExternalContextCreator internals changed)');
-    }
-    this.parts = parts as EnhancerParts;
+    // ForbiddenException into the filters; Nest's own creators resolve them so global and scoped enhancers apply.
+    this.enhancers = enhancerResolverOf(externalContextCreator);
   }
 
   /** Creates the call of `instance[methodName]`; for request-scoped hosts, once per event with its context id. */
   create(instance: object, methodName: string, contextId?: ContextId, inquirerId?: string): Invoker {
     const callback = (instance as Record<string, Callback>)[methodName]!;
     const moduleKey = this.externalContextCreator.getContextModuleKey(instance.constructor);
-    const guards: CanActivate[] = this.parts.guardsContextCreator.create(instance, callback, moduleKey, contextId, inquirerId);
-    const filters = this.filtersOf(instance, callback, moduleKey, contextId, inquirerId);
-    const interceptors = this.parts.interceptorsContextCreator.create(instance, callback, moduleKey, contextId, inquirerId);
+    const guards: CanActivate[] = this.enhancers.guards(instance, callback, moduleKey, contextId, inquirerId);
+    const filters = this.enhancers.filters(instance, callback, moduleKey, contextId, inquirerId);
+    const interceptors = this.enhancers.interceptors(instance, callback, moduleKey, contextId, inquirerId);
     const hasParams = Reflect.getMetadata(ROUTE_ARGS_METADATA, instance.constructor, methodName) !== undefined;
     if (guards.length === 0 && interceptors.length === 0 && !hasParams) {
       // Nothing to apply (pipes only ever run on decorated parameters): a plain call does what the full chain
@@ -83,11 +74,11 @@ export class HandlerInvokerFactory {
       { guards: false, interceptors: true, filters: false },
       MESSENGER_CONTEXT_TYPE,
     );
-    const { guardsConsumer } = this.parts;
+    const { enhancers } = this;
     return async (event, context) => {
       const args = [event, context];
       try {
-        if (guards.length > 0 && !(await guardsConsumer.tryActivate(guards, args, instance, callback, MESSENGER_CONTEXT_TYPE))) {
+        if (guards.length > 0 && !(await enhancers.tryActivate(guards, args, instance, callback, MESSENGER_CONTEXT_TYPE))) {
           return SKIPPED;
         }
         await call(event, context);
@@ -98,22 +89,16 @@ export class HandlerInvokerFactory {
     };
   }
 
-  private filtersOf(instance: object, callback: Callback, moduleKey: string, contextId?: ContextId, inquirerId?: string) {
-    const handler = this.parts.filtersContextCreator.create(instance, callback as never, moduleKey, contextId, inquirerId);
-    return (handler as unknown as { filters?: ExceptionFilterMetadata[] }).filters ?? [];
-  }
-
   private async applyFilters(
-    filters: ExceptionFilterMetadata[],
+    filters: readonly BoundExceptionFilter[],
     error: unknown,
     args: unknown[],
     instance: object,
     callback: Callback,
   ): Promise<InvocationOutcome> {
-    const filter = filters.length > 0 ? selectExceptionFilterMetadata(filters, error) : undefined;
+    const filter = filters.length > 0 ? selectExceptionFilter(filters, error) : undefined;
     if (!filter) return { status: 'failed', error };
-    const host = new ExecutionContextHost(args, instance.constructor as never, callback);
-    host.setType(MESSENGER_CONTEXT_TYPE);
+    const host = new HandlerArgumentsHost(args, instance.constructor as Type<unknown>, callback, MESSENGER_CONTEXT_TYPE);
     try {
       await filter.func(error, host);
       return { status: 'filtered', error };

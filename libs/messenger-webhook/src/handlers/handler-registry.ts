@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { ContextIdFactory, DiscoveryService, ExternalContextCreator, MetadataScanner, ModuleRef } from '@nestjs/core';
-import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper.js';
 import { ALL_EVENT_KINDS, type EventKind, type ListenerName } from '../events/event-kinds.js';
 import type { ListenerMetadata } from './decorators/listener.decorators.js';
 import { HandlerInvokerFactory, type InvocationOutcome, type Invoker } from './handler-invoker.js';
@@ -23,6 +22,9 @@ export interface Route {
   /** Tried in order; the first match gives the captures, and the handler runs once per event at most. */
   readonly filters: readonly CompiledFilter[];
 }
+
+/** A provider as discovery lists it. */
+type ProviderWrapper = ReturnType<DiscoveryService['getProviders']>[number];
 
 const NO_ROUTES: readonly Route[] = Object.freeze([]);
 
@@ -50,6 +52,7 @@ export class MessengerHandlerRegistry implements OnModuleInit {
       this.logger.warn('verifySignature is false: anyone who knows the URL can post forged events. Never run like this in production.');
     }
     const invokers = new HandlerInvokerFactory(this.externalContextCreator);
+    const limits = { maxRegExpInputLength: this.config.maxRegExpInputLength };
     const found: Array<{ handler: RegisteredHandler; listeners: Array<{ listener: ListenerName; filter: CompiledFilter }> }> = [];
     const seen = new Set<unknown>();
     for (const wrapper of this.discovery.getProviders()) {
@@ -63,7 +66,7 @@ export class MessengerHandlerRegistry implements OnModuleInit {
           typeof method === 'function' ? Reflect.getMetadata(MESSENGER_LISTENERS_METADATA, method) : undefined;
         if (!metadata?.length) continue;
         const name = `${instance.constructor.name}.${methodName}`;
-        const listeners = metadata.map(({ listener, decorator, options }) => ({ listener, filter: compileFilter(listener, options, `@${decorator} on ${name}`) }));
+        const listeners = metadata.map(({ listener, decorator, options }) => ({ listener, filter: compileFilter(listener, options, `@${decorator} on ${name}`, limits) }));
         const invoke = wrapper.isDependencyTreeStatic()
           ? invokers.create(instance, methodName)
           : this.perEventInvoker(invokers, wrapper, methodName);
@@ -101,7 +104,7 @@ export class MessengerHandlerRegistry implements OnModuleInit {
   }
 
   /** A request-scoped (or durable) host gets one instance per event: the event is the unit of work. */
-  private perEventInvoker(invokers: HandlerInvokerFactory, wrapper: InstanceWrapper, methodName: string): Invoker {
+  private perEventInvoker(invokers: HandlerInvokerFactory, wrapper: ProviderWrapper, methodName: string): Invoker {
     return async (event, context): Promise<InvocationOutcome> => {
       const request = { event, context };
       try {

@@ -2,7 +2,7 @@ import { ALL_EVENT_KINDS, LISTENERS, type FilterSpec, type ListenerName } from '
 import type { MessengerContext } from '../events/messenger-context.js';
 import type { MessengerEvent } from '../events/messenger-event.js';
 import type { ListenerOptions } from './listener-options.js';
-import { compileStringMatcher, type Captures, type CompiledStringMatcher, type StringMatcher } from './string-matcher.js';
+import { compileStringMatcher, type Captures, type CompiledStringMatcher, type MatchLimits, type StringMatcher } from './string-matcher.js';
 
 export type { CommonFilter } from './listener-options.js';
 
@@ -45,7 +45,7 @@ export function kindsOf(listener: ListenerName): ReadonlySet<string> {
 }
 
 /** Compiles a listener's options once, at start-up; unknown filter names and impossible values fail there, naming the handler. */
-export function compileFilter(listener: ListenerName, options: object, where: string): CompiledFilter {
+export function compileFilter(listener: ListenerName, options: object, where: string, limits?: MatchLimits): CompiledFilter {
   const record = options as Record<string, unknown>;
   const specs = LISTENERS[listener].filters as Readonly<Record<string, FilterSpec>>;
   const tests: Test[] = [];
@@ -60,7 +60,7 @@ export function compileFilter(listener: ListenerName, options: object, where: st
     } else if (name === 'where') {
       if (typeof value !== 'function') throw new Error(`${label} must be a function`);
     } else if (Object.hasOwn(specs, name)) {
-      tests.push(compileSpec(listener, specs[name]!, value, label));
+      tests.push(compileSpec(listener, specs[name]!, value, label, limits));
     } else {
       const known = ['platform', 'pageId', 'where', ...Object.keys(specs)].join(', ');
       throw new Error(`${label} is not a filter of this decorator (its filters: ${known})`);
@@ -80,10 +80,10 @@ export function compileFilter(listener: ListenerName, options: object, where: st
   };
 }
 
-function compileSpec(listener: ListenerName, spec: FilterSpec, value: unknown, label: string): Test {
+function compileSpec(listener: ListenerName, spec: FilterSpec, value: unknown, label: string, limits?: MatchLimits): Test {
   const { read } = spec;
   if (spec.match === 'text') {
-    const match: CompiledStringMatcher = compileStringMatcher(value as StringMatcher, label);
+    const match: CompiledStringMatcher = compileStringMatcher(value as StringMatcher, label, limits);
     return (event, context) => match(read(event, context));
   }
   const wanted = toList(value);

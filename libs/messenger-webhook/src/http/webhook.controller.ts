@@ -32,6 +32,7 @@ interface WebhookRequest {
   rawBody?: Buffer;
 }
 
+const SHUTTING_DOWN = 'Shutting down: deliver again later';
 const RAW_BODY_FIX = 'the raw request body is not available: create the app with NestFactory.create(AppModule, { rawBody: true })';
 
 /**
@@ -66,7 +67,7 @@ export function createWebhookController(path: string, decorators: readonly Class
     @HttpCode(HttpStatus.OK)
     @Header('Content-Type', 'text/plain; charset=utf-8')
     async receive(@Req() request: WebhookRequest): Promise<string> {
-      if (this.dispatcher.isClosing) throw new ServiceUnavailableException('Shutting down: deliver again later');
+      if (this.dispatcher.isClosing) throw new ServiceUnavailableException(SHUTTING_DOWN);
       const contentType = headerOf(request, 'content-type') ?? '';
       if (!/^application\/([\w.+-]+\+)?json\b/i.test(contentType)) {
         throw new UnsupportedMediaTypeException('Content-Type must be application/json');
@@ -83,8 +84,13 @@ export function createWebhookController(path: string, decorators: readonly Class
       const body = parsedBody(request, raw);
       const problem = envelopeProblem(body);
       if (problem) throw new BadRequestException(`Not a webhook delivery: ${problem}`);
-      const delivery = this.dispatcher.dispatch(body as WebhookEnvelope);
-      if (this.config.dispatch === 'await') await delivery;
+      const delivery = this.dispatcher.admit(body as WebhookEnvelope);
+      if (delivery === 'closing') throw new ServiceUnavailableException(SHUTTING_DOWN);
+      if (delivery === 'full') {
+        throw new ServiceUnavailableException(`Too many events waiting to be handled (maxPendingEvents (${this.config.maxPendingEvents}) reached): deliver again later`);
+      }
+      if (this.config.dispatch === 'await') await delivery.summary;
+      delivery.acknowledge();
       return 'EVENT_RECEIVED';
     }
 

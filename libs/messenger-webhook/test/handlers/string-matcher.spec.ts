@@ -1,5 +1,7 @@
+import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
-import { compileStringMatcher, patternToRegExp } from '../../src/handlers/string-matcher.js';
+import { parsePattern } from '../../src/handlers/placeholder-pattern.js';
+import { compileStringMatcher } from '../../src/handlers/string-matcher.js';
 
 const WHERE = '@OnPostback on Bot.handle filter "payload"';
 
@@ -66,9 +68,9 @@ describe('compileStringMatcher: {name} patterns', () => {
     expect(() => compileStringMatcher('{id}:{id}', WHERE)).toThrow(`${WHERE}: placeholder "{id}" appears twice in pattern "{id}:{id}"`);
   });
 
-  it('turns a pattern into an anchored RegExp, and a plain string into none', () => {
-    expect(patternToRegExp('ADD:{sku}:{qty}', WHERE)!.source).toBe('^ADD:(?<sku>.+?):(?<qty>.+?)$');
-    expect(patternToRegExp('GET_STARTED', WHERE)).toBeNull();
+  it('cuts a pattern at its placeholders, and a plain string not at all', () => {
+    expect(parsePattern('ADD:{sku}:{qty}', WHERE)).toEqual({ names: ['sku', 'qty'], literals: ['ADD:', ':', ''] });
+    expect(parsePattern('GET_STARTED', WHERE)).toBeNull();
   });
 });
 
@@ -98,6 +100,17 @@ describe('compileStringMatcher: RegExps', () => {
     compileStringMatcher(regexp, WHERE)('a');
     expect(regexp.lastIndex).toBe(0);
     expect(regexp.flags).toBe('g');
+  });
+
+  it('is not run on a value longer than maxRegExpInputLength: a backtracking RegExp then costs nothing', () => {
+    const limits = { maxRegExpInputLength: 4_096 };
+    const quadratic = compileStringMatcher(/\s+$/, WHERE, limits);
+    expect(quadratic(`${' '.repeat(4_000)}x`)).toBeNull();
+    expect(quadratic(`x${' '.repeat(4_095)}`)).toEqual({});
+    const started = performance.now();
+    expect(quadratic(`${' '.repeat(100_000)}x`)).toBeNull();
+    expect(performance.now() - started).toBeLessThan(50);
+    expect(compileStringMatcher(/^x/, WHERE, limits)('x'.repeat(4_097))).toBeNull();
   });
 
   it('matches only strings', () => {

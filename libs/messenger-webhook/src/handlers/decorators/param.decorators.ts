@@ -1,6 +1,5 @@
-import type { PipeTransform, Type } from '@nestjs/common';
-import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
-import { assignMetadata } from '@nestjs/common/internal';
+import { assignMetadata, type PipeTransform, type Type } from '@nestjs/common';
+import { ROUTE_ARGS_METADATA } from '../nest-compat.js';
 
 /** Which value a parameter decorator asks for; stored like Nest's HTTP parameter types so pipes just work. */
 export enum MessengerParamtype {

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { ConversationScheduler } from '../../src/dispatch/conversation-scheduler.js';
+
+interface Gate {
+  promise: Promise<void>;
+  open(): void;
+}
+
+function gate(): Gate {
+  let open!: () => void;
+  const promise = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { promise, open };
+}
+
+/** One turn of the event loop: every promise callback queued before it has run. */
+function settle(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** A task whose answer comes at once while its work goes on until `work` opens (a handler that timed out). */
+function answersEarly(started: string[], name: string, work: Gate) {
+  return async () => {
+    started.push(name);
+    return { name, settled: work.promise };
+  };
+}
+
+describe('ConversationScheduler', () => {
+  it('answers a task as soon as its answer is known, but holds its conversation until its work ended', async () => {
+    const scheduler = new ConversationScheduler(4);
+    const started: string[] = [];
+    const first = gate();
+    const second = gate();
+    const a = scheduler.schedule('U1', answersEarly(started, 'a', first));
+    const b = scheduler.schedule('U1', answersEarly(started, 'b', second));
+    expect((await a).name).toBe('a');
+    await settle();
+    expect(started).toEqual(['a']);
+    expect(scheduler.pending).toBe(2);
+    first.open();
+    expect((await b).name).toBe('b');
+    expect(started).toEqual(['a', 'b']);
+    second.open();
+    await scheduler.idle();
+    expect(scheduler.pending).toBe(0);
+  });
+
+  it('holds the concurrency slot until the work ended, not until the answer', async () => {
+    const scheduler = new ConversationScheduler(1);
+    const started: string[] = [];
+    const work = gate();
+    await scheduler.schedule('U1', answersEarly(started, 'a', work));
+    const other = scheduler.schedule('U2', answersEarly(started, 'b', gate()));
+    await settle();
+    expect(started).toEqual(['a']);
+    work.open();
+    await other;
+    expect(started).toEqual(['a', 'b']);
+  });
+
+  it('waits in idle() for work still running after its answer', async () => {
+    const scheduler = new ConversationScheduler(2);
+    const work = gate();
+    await scheduler.schedule('U1', answersEarly([], 'a', work));
+    let idle = false;
+    const waiting = scheduler.idle().then(() => (idle = true));
+    await settle();
+    expect(idle).toBe(false);
+    work.open();
+    await waiting;
+    expect(idle).toBe(true);
+  });
+
+  it('passes a task that throws on to its caller and frees the turn', async () => {
+    const scheduler = new ConversationScheduler(1);
+    const failing = scheduler.schedule('U1', async (): Promise<{ settled: Promise<void> }> => {
+      throw new Error('boom');
+    });
+    await expect(failing).rejects.toThrow('boom');
+    await expect(scheduler.schedule('U1', async () => ({ settled: Promise.resolve(), ok: true }))).resolves.toMatchObject({ ok: true });
+  });
+});
