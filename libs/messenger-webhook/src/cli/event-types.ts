@@ -65,7 +65,21 @@ export const CLI_EVENT_TYPES: readonly CliEventType[] = [
   ),
   type('send-cart', '', (_a, o) => MessengerEvents.sendCart(undefined, o)),
   type('template-status-update', '[status]', (a) => MessengerEvents.templateStatusUpdate({ event: a[0] })),
+  type('comment', '<text> [media-id]', (a, o) => (need(a, 1, 'comment', '<text>'), MessengerEvents.comment(a[0]!, { from: o.sender, mediaId: a[1] })), ['Is this still available?']),
+  type('live-comment', '<text>', (a, o) => (need(a, 1, 'live-comment', '<text>'), MessengerEvents.comment(a[0]!, { from: o.sender, live: true })), ['Hello from the live']),
+  type('mention', '[media-id] [comment-id]', (a) => MessengerEvents.mention({ mediaId: a[0], commentId: a[1] })),
+  type('story-insights', '[media-id]', (a) => MessengerEvents.storyInsights({ mediaId: a[0] })),
+  type('change', '<field> [value-json]', (a) => (need(a, 1, 'change', '<field> [value-json]'), MessengerEvents.change(a[0]!, changeValue(a[1]))), ['feed', '{"item":"status","verb":"add"}']),
 ];
+
+function changeValue(text: string | undefined): unknown {
+  if (text === undefined) return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new UsageError(`change value must be JSON, e.g. '{"item":"status","verb":"add"}'`);
+  }
+}
 
 /** The event type called `name`, or a {@link UsageError} that lists the known ones. */
 export function eventType(name: string): CliEventType {

@@ -24,6 +24,10 @@ const DEFAULTS: Record<string, () => Record<string, unknown>> = {
   reel: () => ({ url: `${CDN}/reel.mp4`, reel_video_id: '18000000000000003' }),
   story_mention: () => ({ url: `${CDN}/story.jpg` }),
   share: () => ({ url: `${CDN}/post.jpg` }),
+  ig_story: () => ({ url: `${CDN}/story.mp4`, id: '18000000000000004' }),
+  ig_post: () => ({ url: `${CDN}/post.jpg`, title: 'A post', ig_post_media_id: '18000000000000005' }),
+  ephemeral: () => ({ url: `${CDN}/ephemeral.jpg` }),
+  unsupported_type: () => ({ url: `${CDN}/unsupported` }),
 };
 
 /** A realistic default payload for an attachment of `type` (an empty object for types without one). */

@@ -1,6 +1,17 @@
+import { classify } from '../events/classify.js';
+import { fieldOf } from '../events/event-kinds.js';
 import { defaultAttachmentPayload, type AttachmentKind } from './attachment-defaults.js';
 import { DEFAULT_APP_ID, DEFAULT_PAGE_ID, DEFAULT_SENDER, freshMid, nextTimestamp } from './event-defaults.js';
-import type { RawCartProduct, RawChange, RawMessage, RawMessagingEvent, RawParty } from './raw-event.types.js';
+import type {
+  RawCartProduct,
+  RawChange,
+  RawComment,
+  RawMention,
+  RawMessage,
+  RawMessagingEvent,
+  RawParty,
+  RawStoryInsights,
+} from './raw-event.types.js';
 
 /** Overrides every factory accepts. */
 export interface EventOptions {
@@ -53,6 +64,41 @@ export interface TemplateStatusOptions {
   /** Rejection reason (default `'NONE'`). */
   reason?: string | null;
 }
+
+/** Options of {@link MessengerEvents.comment}. */
+export interface CommentOptions {
+  /** Comment id (default: a fresh one). */
+  commentId?: string;
+  /** The media commented on (default a fixed test media id). */
+  mediaId?: string;
+  /** `FEED`, `REELS`, `LIVE`, ... (default `'FEED'`, `'LIVE'` for live comments). */
+  mediaProductType?: string;
+  /** Author's Instagram-scoped id (default `'USER_1'`). */
+  from?: string;
+  /** Author's username (default `'a_customer'`). */
+  username?: string;
+  /** Makes it a reply to this comment id. */
+  parentId?: string;
+  /** A comment on a live video (field `live_comments`). */
+  live?: boolean;
+}
+
+/** Options of {@link MessengerEvents.asChange}. */
+export interface AsChangeOptions {
+  /** The webhook field (default: the field that delivers the event's kind, e.g. `messaging_postbacks`). */
+  field?: string;
+  /** Which platform's field name to use when they differ (default `'instagram'`: Instagram apps receive this form). */
+  platform?: 'messenger' | 'instagram';
+}
+
+let commentCounter = 0;
+
+function freshCommentId(): string {
+  commentCounter += 1;
+  return `1786500000${String(commentCounter).padStart(7, '0')}`;
+}
+
+const DEFAULT_MEDIA_ID = '17900000000000001';
 
 // Meta sends the emoji with named reactions; non-ASCII here also exercises the `\uXXXX` escaping of metaStringify.
 const REACTION_EMOJI: Record<string, string> = {
@@ -270,6 +316,43 @@ export const MessengerEvents = {
         reason: options.reason === undefined ? 'NONE' : options.reason,
       },
     };
+  },
+
+  /** An Instagram comment (`changes[]` item of field `comments`, or `live_comments` with `live: true`). */
+  comment(text: string, options: CommentOptions = {}): RawChange<RawComment> {
+    const value: RawComment = {
+      id: options.commentId ?? freshCommentId(),
+      from: { id: options.from ?? DEFAULT_SENDER, username: options.username ?? 'a_customer' },
+      text,
+      media: { id: options.mediaId ?? DEFAULT_MEDIA_ID, media_product_type: options.mediaProductType ?? (options.live ? 'LIVE' : 'FEED') },
+      ...defined({ parent_id: options.parentId }),
+    };
+    return { field: options.live ? 'live_comments' : 'comments', value };
+  },
+
+  /** An Instagram @mention of your account: in a comment (`commentId`) or, without one, in a caption. */
+  mention(options: { mediaId?: string; commentId?: string } = {}): RawChange<RawMention> {
+    return { field: 'mentions', value: { media_id: options.mediaId ?? DEFAULT_MEDIA_ID, ...defined({ comment_id: options.commentId }) } };
+  },
+
+  /** The metrics of an expired Instagram story (values under 5 are -1, as Meta reports them). */
+  storyInsights(metrics: Partial<Omit<RawStoryInsights, 'media_id'>> & { mediaId?: string } = {}): RawChange<RawStoryInsights> {
+    const { mediaId, ...rest } = metrics;
+    return { field: 'story_insights', value: { media_id: mediaId ?? DEFAULT_MEDIA_ID, exits: 3, replies: -1, reach: 120, taps_forward: 40, taps_back: -1, impressions: 130, ...rest } };
+  },
+
+  /** A `changes[]` item of any webhook field, e.g. a Page's `feed` (reaches `@OnChange('feed')`). */
+  change<V>(field: string, value: V): RawChange<V> {
+    return { field, value };
+  },
+
+  /**
+   * A messaging event delivered the way Meta's current pages show and Instagram apps receive it: as a `changes[]`
+   * item `{ field, value: event }`. It reaches the same decorator, as the same class, with `context.source === 'changes'`.
+   */
+  asChange<E extends object>(event: E, options: AsChangeOptions = {}): RawChange<E> {
+    const field = options.field ?? fieldOf(classify(JSON.parse(JSON.stringify(event)) as Record<string, unknown>), options.platform ?? 'instagram');
+    return { field, value: event };
   },
 } as const;
 

@@ -2,9 +2,21 @@ export { metaStringify } from './meta-json.js';
 export { signPayload } from './sign-payload.js';
 export { DEFAULT_APP_ID, DEFAULT_PAGE_ID, DEFAULT_SENDER } from './event-defaults.js';
 export { KNOWN_ATTACHMENT_KINDS, type AttachmentKind } from './attachment-defaults.js';
-export type { RawAttachment, RawCartProduct, RawChange, RawMessage, RawMessagingEvent, RawParty } from './raw-event.types.js';
+export type {
+  RawAttachment,
+  RawCartProduct,
+  RawChange,
+  RawComment,
+  RawMention,
+  RawMessage,
+  RawMessagingEvent,
+  RawParty,
+  RawStoryInsights,
+} from './raw-event.types.js';
 export {
   MessengerEvents,
+  type AsChangeOptions,
+  type CommentOptions,
   type EchoOptions,
   type EventOptions,
   type HandoverOptions,

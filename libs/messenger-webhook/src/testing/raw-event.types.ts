@@ -8,8 +8,31 @@ export type RawMessagingEvent<K extends string = string, P = Record<string, unkn
   timestamp: number;
 } & { [key in K]: P };
 
-/** One raw item of `changes[]`, e.g. a template status update. */
+/** One raw item of `changes[]` (a template status update, a comment, a messaging event of Instagram, ...). */
 export type RawChange<V = Record<string, unknown>> = { field: string; value: V };
+
+/** The `value` of an Instagram `comments` / `live_comments` change. */
+export type RawComment = {
+  id: string;
+  from: { id: string; username?: string };
+  text: string;
+  media: { id: string; media_product_type?: string };
+  parent_id?: string;
+};
+
+/** The `value` of an Instagram `mentions` change. */
+export type RawMention = { media_id: string; comment_id?: string };
+
+/** The `value` of an Instagram `story_insights` change. */
+export type RawStoryInsights = {
+  media_id: string;
+  exits?: number;
+  replies?: number;
+  reach?: number;
+  taps_forward?: number;
+  taps_back?: number;
+  impressions?: number;
+};
 
 /** One attachment of a raw message. */
 export type RawAttachment = { type: string; payload: Record<string, unknown> | null; title?: string; url?: string };

@@ -10,6 +10,10 @@ export type WebhookEntry = {
   messaging?: object[];
   standby?: object[];
   changes?: object[];
+  /** Instagram API with Instagram Login: one change put on the entry itself. */
+  field?: string;
+  /** The value of that change. */
+  value?: unknown;
 };
 
 /** A whole delivery body, as Meta POSTs it. */
@@ -35,6 +39,8 @@ export interface EntryLists {
   standby?: object[];
   /** Items of `changes[]`. */
   changes?: object[];
+  /** One change put flat on the entry (`field` / `value`, no `changes[]`), as Instagram Login apps may receive it. */
+  flat?: { field: string; value: unknown };
   /** The entry's time in epoch ms (default now). */
   time?: number;
 }
@@ -83,11 +89,12 @@ export class WebhookBodyBuilder {
       this.entries.push(entryOf(pageId, lists as readonly object[], false, undefined));
       return this;
     }
-    const { messaging, standby, changes, time } = lists as EntryLists;
+    const { messaging, standby, changes, flat, time } = lists as EntryLists;
     const entry: WebhookEntry = { id: pageId, time: time ?? Date.now() };
     if (messaging) entry.messaging = [...messaging];
     if (standby) entry.standby = [...standby];
     if (changes) entry.changes = [...changes];
+    if (flat) Object.assign(entry, { field: flat.field, value: flat.value });
     this.entries.push(entry);
     return this;
   }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { Ctx, EVENT_KINDS, MessengerWebhookModule, OnEvent, Text, type MessengerContext } from 'nestjs-messenger-webhook';
+import { CHANGE_KIND, Ctx, EVENT_KINDS, MessengerWebhookModule, OnEvent, Text, type MessengerContext } from 'nestjs-messenger-webhook';
 import { MessengerEvents, WebhookBodyBuilder } from 'nestjs-messenger-webhook/testing';
 import { main } from '../../src/cli/main.js';
 import { APP_SECRET, VERIFY_TOKEN, startServer, type TestServer } from '../../../../test/support/app.js';
@@ -13,10 +13,12 @@ import { APP_SECRET, VERIFY_TOKEN, startServer, type TestServer } from '../../..
 @Injectable()
 class Recorder {
   events: Array<{ kind: string; text: string | undefined; platform: string; standby: boolean; pageId: string }> = [];
+  sources: string[] = [];
 
   @OnEvent()
   onEvent(@Text() text: string | undefined, @Ctx() context: MessengerContext) {
     this.events.push({ kind: context.kind, text, platform: context.platform, standby: context.standby, pageId: context.pageId });
+    this.sources.push(`${context.source}:${context.field}`);
   }
 }
 
@@ -116,6 +118,15 @@ describe('messenger-webhook CLI against a running app', () => {
     ]);
   });
 
+  it('send --as-change delivers a messaging event as a changes[] item, to the same handlers', async () => {
+    recorder.sources = [];
+    const result = await run(['send', '--url', server.url, '--secret', APP_SECRET, '--object', 'instagram', '--as-change', 'postback', 'GET_STARTED']);
+
+    expect(result.code).toBe(0);
+    expect(recorder.events).toMatchObject([{ kind: 'postback', platform: 'instagram' }]);
+    expect(recorder.sources).toEqual(['changes:messaging_postbacks']);
+  });
+
   it('send --file wraps a single raw event', async () => {
     const file = join(dir, 'event.json');
     await writeFile(file, JSON.stringify(MessengerEvents.postback('BUY_1')));
@@ -145,7 +156,7 @@ describe('messenger-webhook CLI against a running app', () => {
     expect(lines.every((line) => /^ {2}ok {4}(GET|POST) .+ 200 +\d+ ms$/.test(line))).toBe(true);
     expect(result.out).toMatch(/All \d+ requests passed\./);
     const kinds = new Set(recorder.events.map((event) => event.kind));
-    expect([...kinds].sort()).toEqual(EVENT_KINDS.map((definition) => definition.kind).sort());
+    expect([...kinds].sort()).toEqual([...EVENT_KINDS, CHANGE_KIND].map((definition) => definition.kind).sort());
     expect(recorder.events.some((event) => event.platform === 'instagram')).toBe(true);
     expect(recorder.events.some((event) => event.standby)).toBe(true);
   });

@@ -1,14 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { KNOWN_ATTACHMENT_KINDS, MessengerEvents, type MessengerEventFactory } from 'nestjs-messenger-webhook/testing';
-import { classify } from '../../src/events/classify.js';
-import { toEvent } from '../../src/reading/event-transformer.js';
+import { eventSlots } from '../../src/delivery/envelope.js';
+import { prepareEvent } from '../../src/dispatch/prepared-event.js';
 import type { EventKind } from '../../src/events/event-kinds.js';
+import { InvalidEvent } from '../../src/events/invalid-event.js';
+import { readEvent } from '../../src/reading/event-reader.js';
 
-/** Runs a raw event through the library's own classification and validation. */
+/** Runs a raw event through the library's own classification and reading, as the dispatcher would. */
 function check(raw: object): { kind: EventKind; problems?: string } {
   const json = JSON.parse(JSON.stringify(raw)) as Record<string, unknown>;
-  const definition = classify(json, 'field' in json && 'value' in json ? 'changes' : 'messaging');
-  return { kind: definition.kind, problems: toEvent(definition, json, true).problems };
+  const list = 'field' in json && 'value' in json ? 'changes' : 'messaging';
+  const [slot] = eventSlots({ object: 'page', entry: [{ id: 'PAGE_1', time: 1, [list]: [json] }] });
+  const prepared = prepareEvent(slot!, 'messenger', 'page');
+  const event = readEvent(prepared, true);
+  const problems = event instanceof InvalidEvent ? event.problems.map((problem) => `${problem.path}: ${problem.message}`).join('; ') : undefined;
+  return { kind: prepared.definition.kind, problems };
 }
 
 // One row per factory: adding a factory without a row here fails the coverage test below.
@@ -51,6 +57,20 @@ const cases: Record<MessengerEventFactory, Array<[string, () => object, EventKin
   policyEnforcement: [['warning', () => MessengerEvents.policyEnforcement(), 'policy_enforcement'], ['unblock', () => MessengerEvents.policyEnforcement('unblock'), 'policy_enforcement']],
   sendCart: [['cart', () => MessengerEvents.sendCart([{ name: 'Cap', unit_price: 9.5 }, {}], { note: 'gift' }), 'send_cart']],
   templateStatusUpdate: [['template status', () => MessengerEvents.templateStatusUpdate({ event: 'REJECTED', reason: null }), 'template_status_update']],
+  comment: [
+    ['comment', () => MessengerEvents.comment('Still available?'), 'comment'],
+    ['reply to a comment', () => MessengerEvents.comment('yes', { parentId: '17865000000000001' }), 'comment'],
+    ['live comment', () => MessengerEvents.comment('hi', { live: true }), 'comment'],
+  ],
+  mention: [['mention in a comment', () => MessengerEvents.mention({ commentId: '1786' }), 'mention'], ['mention in a caption', () => MessengerEvents.mention(), 'mention']],
+  storyInsights: [['story insights', () => MessengerEvents.storyInsights({ reach: 10 }), 'story_insights']],
+  change: [['feed change', () => MessengerEvents.change('feed', { item: 'status', verb: 'add' }), 'change']],
+  asChange: [
+    ['postback as a changes[] item', () => MessengerEvents.asChange(MessengerEvents.postback('GET_STARTED')), 'postback'],
+    ['message as a changes[] item', () => MessengerEvents.asChange(MessengerEvents.text('hi')), 'message'],
+    ['echo as a changes[] item (Instagram: field messages)', () => MessengerEvents.asChange(MessengerEvents.echo('hi')), 'echo'],
+    ['reaction as a changes[] item', () => MessengerEvents.asChange(MessengerEvents.reaction('love')), 'reaction'],
+  ],
 };
 
 describe('MessengerEvents', () => {
@@ -59,7 +79,7 @@ describe('MessengerEvents', () => {
   });
 
   it('the check itself rejects an event of the wrong shape', () => {
-    const broken = { ...MessengerEvents.text('hi'), message: { mid: 42, text: 'hi' } };
+    const broken = { ...MessengerEvents.text('hi'), message: { mid: false, text: 'hi' } };
     expect(check(broken).problems).toMatch(/mid/);
   });
 
@@ -94,6 +114,13 @@ describe('MessengerEvents', () => {
     expect(MessengerEvents.appRoles()).not.toHaveProperty('sender');
     expect(MessengerEvents.policyEnforcement('block')).not.toHaveProperty('sender');
     expect(MessengerEvents.optin({ userRef: 'REF_1' })).not.toHaveProperty('sender');
+  });
+
+  it('wraps a messaging event under the field that delivers its kind', () => {
+    expect(MessengerEvents.asChange(MessengerEvents.postback('GO')).field).toBe('messaging_postbacks');
+    expect(MessengerEvents.asChange(MessengerEvents.echo('hi')).field).toBe('messages');
+    expect(MessengerEvents.asChange(MessengerEvents.echo('hi'), { platform: 'messenger' }).field).toBe('message_echoes');
+    expect(MessengerEvents.asChange(MessengerEvents.read(), { field: 'standby' }).field).toBe('standby');
   });
 
   it('merges attachment payload overrides into the defaults', () => {

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { DEFAULT_PAGE_ID, DEFAULT_SENDER } from '../../testing/event-defaults.js';
-import { isWebhookBody, webhookBody, type WebhookBody, type WebhookObject } from '../../testing/webhook-body.js';
+import { MessengerEvents } from '../../testing/events.factory.js';
+import { isChangeItem, isWebhookBody, webhookBody, type WebhookBody, type WebhookObject } from '../../testing/webhook-body.js';
 import { UsageError, parseCommand, parseUrl, required } from '../args.js';
 import { CLI_EVENT_TYPES, eventType } from '../event-types.js';
 import type { CliIo } from '../io.js';
@@ -13,6 +14,7 @@ const OPTIONS = {
   sender: { type: 'string' },
   object: { type: 'string' },
   standby: { type: 'boolean' },
+  'as-change': { type: 'boolean' },
   file: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -30,6 +32,7 @@ Options:
   --sender PSID        the person (default ${DEFAULT_SENDER})
   --object page|instagram   envelope object (default page)
   --standby            put the event in standby[] instead of messaging[]
+  --as-change          send a messaging event as a changes[] item { field, value }, as Instagram apps receive them
   --file FILE          send a raw event, an array of events, or a whole body ({ object, entry }) from a JSON file
   -h, --help           show this help
 
@@ -87,7 +90,9 @@ export async function sendCommand(argv: readonly string[], io: CliIo): Promise<n
     const [name, ...args] = positionals;
     if (name === undefined) throw new UsageError(`missing event type; known types: ${CLI_EVENT_TYPES.map((type) => type.name).join(', ')}`);
     const type = eventType(name);
-    body = webhookBody(type.build(args, { sender: values.sender ?? DEFAULT_SENDER, pageId: envelope.pageId }), envelope);
+    const event = type.build(args, { sender: values.sender ?? DEFAULT_SENDER, pageId: envelope.pageId });
+    const asChange = values['as-change'] === true && !isChangeItem(event);
+    body = webhookBody(asChange ? MessengerEvents.asChange(event, { platform: envelope.object === 'instagram' ? 'instagram' : 'messenger' }) : event, envelope);
     label = type.name;
   }
   const url = parseUrl(required(values.url, 'url', 'MESSENGER_WEBHOOK_URL', io.env));
