@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { MessengerWebhookModule, OnEvent, type MessengerContext, type MessengerEvent } from 'nestjs-messenger-webhook';
+import { InvalidEvent, MessengerWebhookModule, OnEvent, type MessengerContext, type MessengerEvent } from 'nestjs-messenger-webhook';
 import { ADAPTERS, APP_SECRET, startServer, VERIFY_TOKEN, type TestServer } from '../support/app.js';
 import { batch, textMessage, type Json } from '../support/deliveries.js';
 import { LogCapture } from '../support/log-capture.js';
@@ -110,7 +110,7 @@ describe.each(ADAPTERS)('batched and partly malformed deliveries on %s', (adapte
       '301': { decorator: 'OnMessage', pageId: 'PAGE_1' },
       '302': { decorator: 'OnPostback', pageId: 'PAGE_1' },
       '303': { decorator: 'OnStandby', pageId: 'PAGE_1' },
-      P304: { decorator: null, pageId: 'PAGE_1' },
+      P304: { decorator: 'OnChange', pageId: 'PAGE_1' },
     };
     const seen = listener.callsOf('OnEvent').map(({ event, context }) => `${tagOf(event)}@${context.pageId}`);
     expect(seen.sort()).toEqual(Object.entries(expected).map(([tag, { pageId }]) => `${tag}@${pageId}`).sort());
@@ -131,14 +131,14 @@ describe.each(ADAPTERS)('batched and partly malformed deliveries on %s', (adapte
     expect(finishOrder.finished).toHaveLength(12);
   });
 
-  it('skips a malformed event with a warning naming the problem, and handles the valid ones beside it', async () => {
+  it('hands a malformed event to @OnInvalidEvent and @OnEvent with one warning naming the problem, and the valid ones beside it to their handlers', async () => {
     const response = await server.post(
       batch([
         {
           id: 'PAGE_1',
           messaging: [
             textMessage('U1', 'm_ok_1', 'before', { timestamp: 11 }),
-            { sender: { id: 'U1' }, recipient: { id: 'PAGE_1' }, timestamp: 12, message: { mid: 12345, text: 'mid is a number' } },
+            { sender: { id: 'U1' }, recipient: { id: 'PAGE_1' }, timestamp: 12, message: { mid: true, text: 'mid is a boolean' } },
             textMessage('U1', 'm_ok_2', 'after', { timestamp: 13 }),
           ],
         },
@@ -146,11 +146,15 @@ describe.each(ADAPTERS)('batched and partly malformed deliveries on %s', (adapte
     );
     expect(response.status).toBe(200);
     expect(listener.callsOf('OnMessage').map(({ event }) => tagOf(event))).toEqual(['11', '13']);
-    expect(listener.callsOf('OnEvent').map(({ event }) => tagOf(event))).toEqual(['11', '13']);
+    const [invalid] = listener.callsOf('OnInvalidEvent');
+    expect(invalid?.event).toBeInstanceOf(InvalidEvent);
+    expect(invalid?.event).toMatchObject({ kind: 'message', location: 'entry[0].messaging[1]', problems: [{ path: 'message.mid', message: 'must be a string or a number (an id)' }] });
+    expect(invalid?.context).toMatchObject({ kind: 'invalid', pageId: 'PAGE_1', field: 'messages' });
+    expect(listener.callsOf('OnEvent').map(({ event }) => (event instanceof InvalidEvent ? 'invalid' : tagOf(event)))).toEqual(['11', 'invalid', '13']);
     const warnings = logs.at('warn').map((line) => line.message);
-    expect(warnings).toContainEqual(expect.stringMatching(/entry\[0\]\.messaging\[1\].*message\.mid/));
+    expect(warnings).toEqual([expect.stringMatching(/^1 event of a delivery could not be read.*entry\[0\]\.messaging\[1\] \(message\): message\.mid must be/)]);
     // The text of the message is content, not a diagnosis: it stays out of the logs.
-    expect(logs.text).not.toContain('mid is a number');
+    expect(logs.text).not.toContain('mid is a boolean');
   });
 
   it('handles the events of a valid entry beside an entry that is not an object and one without an id', async () => {
@@ -165,8 +169,16 @@ describe.each(ADAPTERS)('batched and partly malformed deliveries on %s', (adapte
     const response = await server.post(body);
     expect(response.status).toBe(200);
     expect(listener.callsOf('OnMessage').map(({ event }) => tagOf(event))).toEqual(['22']);
+    // Nothing is dropped silently: what cannot be read reaches @OnInvalidEvent, saying why.
+    const invalid = listener.callsOf('OnInvalidEvent').map(({ event }) => event as InvalidEvent);
+    expect(invalid.map(({ kind, location, raw }) => ({ kind, location, raw }))).toEqual([
+      { kind: 'unknown', location: 'entry[0]', raw: 'not an entry' },
+      { kind: 'message', location: 'entry[1].messaging[0]', raw: textMessage('U1', 'm_no_id', 'lost', { timestamp: 21 }) },
+    ]);
+    expect(invalid[1]?.problems[0]?.message).toContain('entry[1].id must be a string or a number');
+    expect(listener.callsOf('OnEvent')).toHaveLength(3);
     const warnings = logs.at('warn').map((line) => line.message);
-    expect(warnings).toContainEqual(expect.stringContaining('entry[0] is not an object'));
-    expect(warnings).toContainEqual(expect.stringContaining('entry[1].id'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^2 events of a delivery could not be read.*entry\[0\] \(unknown\): is not an object.*entry\[1\]\.messaging\[0\] \(message\): its entry has no id/);
   });
 });

@@ -52,3 +52,16 @@ export function fixtureRoute(raw: Json): FixtureRoute {
     list: typeof raw.field === 'string' && 'value' in raw ? 'changes' : 'messaging',
   };
 }
+
+/**
+ * A JSON value with every number written as its decimal string, class instances as plain objects: compares what a
+ * handler received with what Meta sent up to the lossless coercions (ids sent as numbers, quoted timestamps).
+ */
+export function numbersAsText(value: unknown): unknown {
+  if (typeof value === 'number') return String(value);
+  if (Array.isArray(value)) return value.map(numbersAsText);
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== null && item !== undefined).map(([key, item]) => [key, numbersAsText(item)]));
+  }
+  return value;
+}

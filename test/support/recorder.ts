@@ -1,12 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import {
   OnAccountLinking,
+  OnChange,
+  OnComment,
   OnDelivery,
   OnEcho,
   OnEvent,
   OnFeedback,
   OnGamePlay,
   OnHandover,
+  OnInvalidEvent,
+  OnMention,
   OnMessage,
   OnMessageEdit,
   OnOptin,
@@ -18,6 +22,7 @@ import {
   OnResponseFeedback,
   OnSendCart,
   OnStandby,
+  OnStoryInsights,
   OnTemplateStatusUpdate,
   type MessengerContext,
   type MessengerEvent,
@@ -42,6 +47,11 @@ export type DecoratorName =
   | 'OnPolicyEnforcement'
   | 'OnSendCart'
   | 'OnTemplateStatusUpdate'
+  | 'OnComment'
+  | 'OnMention'
+  | 'OnStoryInsights'
+  | 'OnChange'
+  | 'OnInvalidEvent'
   | 'OnStandby'
   | 'OnEvent';
 
@@ -139,6 +149,26 @@ export class EveryListener {
   @OnTemplateStatusUpdate()
   onTemplateStatusUpdate(event: MessengerEvent, context: MessengerContext): void {
     this.record('OnTemplateStatusUpdate', event, context);
+  }
+  @OnComment()
+  onComment(event: MessengerEvent, context: MessengerContext): void {
+    this.record('OnComment', event, context);
+  }
+  @OnMention()
+  onMention(event: MessengerEvent, context: MessengerContext): void {
+    this.record('OnMention', event, context);
+  }
+  @OnStoryInsights()
+  onStoryInsights(event: MessengerEvent, context: MessengerContext): void {
+    this.record('OnStoryInsights', event, context);
+  }
+  @OnChange()
+  onChange(event: MessengerEvent, context: MessengerContext): void {
+    this.record('OnChange', event, context);
+  }
+  @OnInvalidEvent()
+  onInvalidEvent(event: MessengerEvent, context: MessengerContext): void {
+    this.record('OnInvalidEvent', event, context);
   }
   @OnStandby()
   onStandby(event: MessengerEvent, context: MessengerContext): void {
