@@ -16,6 +16,7 @@ export {
   LISTENERS,
   MESSAGING_FIELDS,
   UNKNOWN_KIND,
+  fieldOfKind,
   type AnyEventKind,
   type EventKind,
   type EventKindDefinition,

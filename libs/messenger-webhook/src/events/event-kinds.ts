@@ -297,6 +297,13 @@ export function fieldOf(definition: AnyEventKind, platform: 'messenger' | 'insta
   return typeof field === 'string' ? field : field[platform];
 }
 
+/** The webhook field that delivers events of `kind` on `platform` (`fieldOfKind('read', 'instagram')` is `messaging_seen`). */
+export function fieldOfKind(kind: AnyEventKind['kind'], platform: 'messenger' | 'instagram'): string {
+  const row = ALL_EVENT_KINDS.find((candidate) => candidate.kind === kind);
+  if (!row) throw new Error(`fieldOfKind: unknown event kind "${kind}"`);
+  return fieldOf(row, platform);
+}
+
 /** Why `@OnChange(field)` would never fire for `field`, or `undefined` when it can. */
 function modelledFieldProblem(field: string): string | undefined {
   if (MESSAGING_FIELDS.has(field)) return `"${field}" carries messaging events: they reach the decorator of their kind (@OnMessage, @OnPostback, ...), never @OnChange`;
