@@ -206,12 +206,12 @@ interface ChangesKind<K extends string, L extends ListenerName, T> {
   readonly fields: readonly string[];
 }
 
-function messaging<const K extends string, const L extends ListenerName, T>(row: MessagingKind<K, L, T>): EventKindDefinition<K, L, T> {
+function messaging<const K extends string, const L extends ListenerName, T>(row: MessagingKind<K, L, T>): EventKindDefinition<K, L, T> & { readonly source: 'messaging' } {
   const { keys } = row;
   return { ...row, source: 'messaging', fields: [], matches: row.matches ?? ((raw) => keys.some((key) => isJsonObject(raw[key]))) };
 }
 
-function changes<const K extends string, const L extends ListenerName, T>(row: ChangesKind<K, L, T>): EventKindDefinition<K, L, T> {
+function changes<const K extends string, const L extends ListenerName, T>(row: ChangesKind<K, L, T>): EventKindDefinition<K, L, T> & { readonly source: 'changes' } {
   return { ...row, source: 'changes', keys: [], field: row.fields[0] ?? row.kind, matches: () => false };
 }
 
