@@ -45,24 +45,11 @@ interface Pending {
 
 /** Cases the library does not read as expected yet. Each must still fail where listed (see above). */
 const PENDING: Readonly<Record<string, Pending>> = {
-  'changes-postback-user-ref-quoted-timestamp': {
-    why: "Meta's own messaging_postbacks example (sender.user_ref, no sender.id) becomes an InvalidEvent: sender.id is required; a person known by user_ref must reach @OnPostback",
-  },
-  'postback-chat-plugin-guest-user-ref-numeric': {
-    why: 'a chat-plugin postback (sender.user_ref only) becomes an InvalidEvent: sender.id is required',
-  },
-  'ig-changes-handover': {
-    why: "Instagram's `messaging_handover` field (singular, Meta's Instagram webhook reference) is not read as a messaging field: a ChangeEvent for @OnChange instead of a PassThreadControlEvent for @OnHandover",
-  },
   'echo-receipt-template-url-null': {
     why: 'an attachment-level `url: null` reaches the handler as undefined (a null Meta sent is dropped)',
   },
   'message-is-a-string-in-a-well-formed-entry': {
     why: 'a `message` key holding a string is read as an UnknownEvent (only @OnEvent) rather than an InvalidEvent that would have been a message',
-  },
-  'app-roles-proto-key': {
-    why: "Fastify's JSON parser refuses any body with a `__proto__` key (400 'Body is not valid JSON'), before the library sees it; Express delivers it",
-    on: ['fastify'],
   },
 };
 

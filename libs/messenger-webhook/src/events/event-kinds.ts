@@ -277,6 +277,8 @@ export const ALL_EVENT_KINDS: readonly AnyEventKind[] = [...EVENT_KINDS, UNKNOWN
 export const MESSAGING_FIELDS: ReadonlySet<string> = new Set([
   ...EVENT_KINDS.flatMap((row) => (row.source === 'messaging' ? fieldNames(row.field) : [])),
   'standby',
+  // Instagram's webhook reference names the handover field in the singular.
+  'messaging_handover',
   'messaging_referral',
   'messaging_referrals',
   'messaging_optouts',

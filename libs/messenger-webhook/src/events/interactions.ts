@@ -1,5 +1,5 @@
 import { Field } from '../reading/field.decorators.js';
-import { MessagingEvent, PersonEvent } from './common.js';
+import { EventSender, MessagingEvent, PersonEvent } from './common.js';
 import { Referral } from './referral.js';
 
 /** A tap on a postback button, persistent menu item, or Get Started. */
@@ -22,7 +22,11 @@ export class Postback {
 }
 
 /** `messaging_postbacks`. */
-export class PostbackEvent extends PersonEvent {
+export class PostbackEvent extends MessagingEvent {
+  /** Who tapped: a PSID / IGSID in `id`, or only a `user_ref` for chat-plugin guests (Meta's own postback example). */
+  @Field.nested(() => EventSender)
+  declare sender: EventSender;
+
   /** The postback. */
   @Field.nested(() => Postback)
   postback!: Postback;

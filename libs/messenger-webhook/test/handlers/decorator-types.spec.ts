@@ -153,7 +153,7 @@ export class OnlyVipGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     const event = MessengerExecutionContext.create(context).getEvent(MessageEvent, PostbackEvent);
-    return event !== undefined && this.vips.has(event.sender.id);
+    return event !== undefined && this.vips.has(event.senderId ?? '');
   }
 }
 
