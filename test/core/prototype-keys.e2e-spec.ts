@@ -35,12 +35,8 @@ describe('keys named __proto__, constructor or prototype in free-form objects', 
     server = undefined;
   });
 
-  async function boot(adapter: 'express' | 'fastify', fastify?: ConstructorParameters<typeof import('@nestjs/platform-fastify').FastifyAdapter>[0]) {
-    server = await startServer(
-      adapter,
-      { imports: [MessengerWebhookModule.forRoot({ verifyToken: VERIFY_TOKEN, appSecret: APP_SECRET })], providers: [Keeper] },
-      { fastify },
-    );
+  async function boot(adapter: 'express' | 'fastify') {
+    server = await startServer(adapter, { imports: [MessengerWebhookModule.forRoot({ verifyToken: VERIFY_TOKEN, appSecret: APP_SECRET })], providers: [Keeper] });
     return { server, keeper: server.app.get(Keeper) };
   }
 
@@ -61,13 +57,8 @@ describe('keys named __proto__, constructor or prototype in free-form objects', 
     expectKept(keeper);
   });
 
-  it("are refused whole by Fastify's default JSON parser (400), and cost nothing with onProtoPoisoning / onConstructorPoisoning 'remove'", async () => {
-    const strict = await boot('fastify');
-    expect((await strict.server.post(BODY)).status).toBe(400);
-    expect(strict.keeper.messages).toEqual([]);
-    await strict.server.close();
-
-    const { server, keeper } = await boot('fastify', { onProtoPoisoning: 'remove', onConstructorPoisoning: 'remove' });
+  it('cost nothing on Fastify either (its parser refuses such bodies; the webhook route reads them as Express does)', async () => {
+    const { server, keeper } = await boot('fastify');
     expect((await server.post(BODY)).status).toBe(200);
     expectKept(keeper);
   });

@@ -8,11 +8,11 @@ export class AttachmentBase {
 
   /** Fallback and some echoed templates put the title on the attachment itself rather than in the payload. */
   @Field.string({ optional: true })
-  title?: string;
+  title?: string | null;
 
-  /** Fallback and some echoed templates put the URL on the attachment itself rather than in the payload. */
+  /** Fallback and some echoed templates put the URL on the attachment itself (echoed receipts send `url: null`). */
   @Field.string({ optional: true })
-  url?: string;
+  url?: string | null;
 }
 
 /** Payload of image / audio / video / file / sticker attachments: a CDN URL, plus a sticker id for stickers. */

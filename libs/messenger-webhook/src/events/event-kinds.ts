@@ -209,7 +209,9 @@ interface ChangesKind<K extends string, L extends ListenerName, T> {
 
 function messaging<const K extends string, const L extends ListenerName, T>(row: MessagingKind<K, L, T>): EventKindDefinition<K, L, T> & { readonly source: 'messaging' } {
   const { keys } = row;
-  return { ...row, source: 'messaging', fields: [], matches: row.matches ?? ((raw) => keys.some((key) => isJsonObject(raw[key]))) };
+  // A key that is there decides, whatever it holds: `"message": "hi"` is a message that cannot be read (an
+  // InvalidEvent that would have been a message, naming `message`), not an event of an unknown type.
+  return { ...row, source: 'messaging', fields: [], matches: row.matches ?? ((raw) => keys.some((key) => raw[key] !== undefined)) };
 }
 
 function changes<const K extends string, const L extends ListenerName, T>(row: ChangesKind<K, L, T>): EventKindDefinition<K, L, T> & { readonly source: 'changes' } {

@@ -85,9 +85,14 @@ function compileClass(cls: ReadableClass | Function): ClassReader {
     for (let index = 0; index < count; index++) {
       const name = names[index]!;
       const value = raw[name];
-      if (value === undefined || value === null) {
-        if (value === null && nullable[index]) instance[name] = null;
-        else if (!optional[index]) context.fail(name, value === null ? 'must not be null' : 'is required');
+      if (value === undefined) {
+        if (!optional[index]) context.fail(name, 'is required');
+        continue;
+      }
+      if (value === null) {
+        // Kept as sent where it may be absent: `url: null` and an absent url are not the same message.
+        if (optional[index] || nullable[index]) instance[name] = null;
+        else context.fail(name, 'must not be null');
         continue;
       }
       instance[name] = readers[index]!(value, context, name);

@@ -22,9 +22,9 @@ export type FieldType =
 
 /** How absent and `null` values are treated. */
 export interface FieldPresence {
-  /** The field may be absent (or `null`, which then reads as absent unless `nullable`). Default: required. */
+  /** The field may be absent, or `null` (kept as `null`: nothing Meta sends is dropped). Default: required. */
   readonly optional?: boolean;
-  /** `null` is a value of its own, kept as `null` (Meta sends `previous_owner_app_id: null`). */
+  /** `null` is accepted (and kept) even where the field is required. */
   readonly nullable?: boolean;
 }
 

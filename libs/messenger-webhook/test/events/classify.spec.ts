@@ -21,9 +21,10 @@ describe('classify (messaging events)', () => {
     expect(classify({ policy_enforcement: { action: 'block' } }).kind).toBe('policy_enforcement');
   });
 
-  it('a key must hold an object to decide: a string `message` is not a message', () => {
-    expect(classify({ message: 'hi' }).kind).toBe('unknown');
-    expect(classify({ postback: null }).kind).toBe('unknown');
+  it('a key decides whatever it holds: a string `message` is a message that will not read (so it is reported as one)', () => {
+    expect(classify({ message: 'hi' }).kind).toBe('message');
+    expect(classify({ postback: null }).kind).toBe('postback');
+    expect(classify({ message: 'hi', is_echo: true }).kind).toBe('message');
   });
 
   it('anything else is unknown, never an error', () => {

@@ -529,8 +529,8 @@ describe('leniency', () => {
     expect(legacy.payload).toBeNull();
     const blob = messageOf(rawEvents.message.find((event) => (event.message as { mid?: string }).mid === 'mid.numeric-ids')!);
     expect((blob.attachments?.[0] as FallbackAttachment).payload).toBe('BLOB');
-    // `url: null` on the attachment reads as absent.
-    expect(blob.attachments?.[0]?.url).toBeUndefined();
+    // `url: null` on the attachment is kept as sent.
+    expect(blob.attachments?.[0]?.url).toBeNull();
   });
 
   it('an attachment without type, or a null one, is a problem that names it', () => {
