@@ -61,13 +61,8 @@ describe('keys named __proto__, constructor or prototype in free-form objects', 
     expectKept(keeper);
   });
 
-  it("are refused whole by Fastify's default JSON parser (400), and cost nothing with onProtoPoisoning / onConstructorPoisoning 'remove'", async () => {
-    const strict = await boot('fastify');
-    expect((await strict.server.post(BODY)).status).toBe(400);
-    expect(strict.keeper.messages).toEqual([]);
-    await strict.server.close();
-
-    const { server, keeper } = await boot('fastify', { onProtoPoisoning: 'remove', onConstructorPoisoning: 'remove' });
+  it("cost nothing on Fastify with its default JSON parser settings (the webhook route removes the keys before Fastify's parser would refuse the body)", async () => {
+    const { server, keeper } = await boot('fastify');
     expect((await server.post(BODY)).status).toBe(200);
     expectKept(keeper);
   });
