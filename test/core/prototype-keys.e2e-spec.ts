@@ -35,8 +35,12 @@ describe('keys named __proto__, constructor or prototype in free-form objects', 
     server = undefined;
   });
 
-  async function boot(adapter: 'express' | 'fastify') {
-    server = await startServer(adapter, { imports: [MessengerWebhookModule.forRoot({ verifyToken: VERIFY_TOKEN, appSecret: APP_SECRET })], providers: [Keeper] });
+  async function boot(adapter: 'express' | 'fastify', fastify?: ConstructorParameters<typeof import('@nestjs/platform-fastify').FastifyAdapter>[0]) {
+    server = await startServer(
+      adapter,
+      { imports: [MessengerWebhookModule.forRoot({ verifyToken: VERIFY_TOKEN, appSecret: APP_SECRET })], providers: [Keeper] },
+      { fastify },
+    );
     return { server, keeper: server.app.get(Keeper) };
   }
 
@@ -57,7 +61,7 @@ describe('keys named __proto__, constructor or prototype in free-form objects', 
     expectKept(keeper);
   });
 
-  it('cost nothing on Fastify either (its parser refuses such bodies; the webhook route reads them as Express does)', async () => {
+  it("cost nothing on Fastify with its default JSON parser settings (the webhook route removes the keys before Fastify's parser would refuse the body)", async () => {
     const { server, keeper } = await boot('fastify');
     expect((await server.post(BODY)).status).toBe(200);
     expectKept(keeper);
