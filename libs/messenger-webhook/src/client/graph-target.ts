@@ -54,7 +54,10 @@ async function lookup(
 ): Promise<string | undefined> {
   if (typeof source === 'string') return source;
   if (pageId === undefined || pageId === '') {
-    throw new MessengerClientError(`MessengerClient: say which Page sends (pageId, or pass the handler's ctx): ${option} holds tokens of several Pages`);
+    throw new MessengerClientError(
+      `MessengerClient: say which Page sends: ${option} holds tokens of several Pages and this call was made outside any handler ` +
+        `(inside one it defaults to the event's page); pass { pageId: '<page id>' } in the call's options`,
+    );
   }
   let token: unknown;
   if (typeof source === 'function') {

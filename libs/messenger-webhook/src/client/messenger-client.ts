@@ -14,6 +14,7 @@ import {
   type UploadFile,
 } from './graph-requests.js';
 import { resolveTarget, type GraphTarget, type PageRef } from './graph-target.js';
+import { withHandlerPage } from './handler-page.js';
 import type { GraphRequest, GraphTransport } from './graph-transport.js';
 import { buttonTemplate, genericTemplate, mediaAttachment, mediaTemplate, templateAttachment, textMessage, type MediaSource } from './message-builders.js';
 import type {
@@ -69,8 +70,8 @@ export function createMessengerClient(options: MessengerClientOptions & { appSec
  * parallel. Transient failures are retried with backoff; the rest throw a {@link MessengerApiError}. Constructing it
  * costs nothing: the HTTP code is loaded by the first call.
  *
- * Every call says which Page sends with `{ pageId, platform }`; inside a handler pass the `MessengerContext`
- * (`client.typingOn(user, ctx)`), or use `ctx.reply()`. With a single `pageAccessToken` the page may be left out.
+ * Every call may say which Page sends with `{ pageId, platform }`; left out, a call made inside a handler (awaited or
+ * not) goes out from the event's page on the event's platform, and one made elsewhere needs a single `pageAccessToken`.
  */
 @Injectable()
 export class MessengerClient implements BeforeApplicationShutdown {
@@ -287,7 +288,8 @@ export class MessengerClient implements BeforeApplicationShutdown {
   }
 
   /** A call about one person's conversation: queued behind the earlier calls to that person from that page. */
-  private toPerson<T>(to: RecipientInput, ref: PageRef, endpoint: string, build: (recipient: Recipient) => GraphRequest): Promise<T> {
+  private toPerson<T>(to: RecipientInput, given: PageRef, endpoint: string, build: (recipient: Recipient) => GraphRequest): Promise<T> {
+    const ref = withHandlerPage(given);
     let recipient: Recipient;
     try {
       recipient = toRecipient(to);
@@ -299,14 +301,15 @@ export class MessengerClient implements BeforeApplicationShutdown {
   }
 
   /** Messenger profile writes of one page go one at a time, so the last one called is the one that stays. */
-  private profileCall<T>(ref: PageRef, endpoint: string, build: (target: GraphTarget) => GraphRequest): Promise<T> {
+  private profileCall<T>(given: PageRef, endpoint: string, build: (target: GraphTarget) => GraphRequest): Promise<T> {
+    const ref = withHandlerPage(given);
     const key = `profile|${ref.platform ?? 'messenger'}|${ref.pageId ?? ''}`;
     return this.watched(this.conversations.run(key, () => this.execute<T>(ref, build)), endpoint);
   }
 
   /** A call outside any conversation (upload, profile read). */
   private call<T>(ref: PageRef, endpoint: string, build: (target: GraphTarget) => GraphRequest): Promise<T> {
-    const promise = this.execute<T>(ref, build);
+    const promise = this.execute<T>(withHandlerPage(ref), build);
     this.inFlight.add(promise);
     const forget = () => this.inFlight.delete(promise);
     promise.then(forget, forget);

@@ -1,4 +1,5 @@
 import type { Logger } from '@nestjs/common';
+import { runAsHandlerOf } from '../client/handler-page.js';
 import { replyWithReturnValue, repliesUnavailable, type HandlerReplies, type ReplyFunction } from '../client/handler-replies.js';
 import { isJsonObject } from '../delivery/json.js';
 import { InvalidEvent } from '../events/invalid-event.js';
@@ -127,7 +128,8 @@ export class EventRunner {
    * rejects (invokers turn errors into outcomes).
    */
   private async call(handler: RegisteredHandler, call: Call, context: MessengerContext): Promise<boolean> {
-    let invocation = handler.invoke(call.event, context);
+    // Inside the scope, client calls that name no page (awaited or not) default to the event's page and platform.
+    let invocation = this.replies?.scopesHandlers ? runAsHandlerOf(context, () => handler.invoke(call.event, context)) : handler.invoke(call.event, context);
     let outcome = this.watchdog ? await this.watchdog.watch(invocation) : await invocation;
     let replying = false;
     if (outcome !== TIMED_OUT && outcome.status === 'done' && outcome.value !== undefined) {

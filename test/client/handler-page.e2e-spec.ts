@@ -1,0 +1,187 @@
+import { Injectable, type INestApplicationContext } from '@nestjs/common';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { Ctx, MessengerClient, MessengerClientError, MessengerWebhookModule, OnMessage, Sender, Text, type MessengerContext } from 'nestjs-messenger-webhook';
+import { createFakeGraphApi, type FakeGraphApi } from 'nestjs-messenger-webhook/testing';
+import { APP_SECRET, startServer, VERIFY_TOKEN, type TestServer } from '../support/app.js';
+import { deferred } from '../support/deferred.js';
+import { message, multiEntryDelivery } from '../support/events.js';
+import { startRedis, type TestRedis } from '../support/redis-server.js';
+import { eventually, startQueueServer, startQueueWorker, uniqueQueueName } from '../queue/queue-kit.js';
+
+const TOKENS = { PAGE_A: 'EAAG-token-of-page-a-0123456789', PAGE_B: 'EAAG-token-of-page-b-9876543210' };
+const INSTAGRAM_TOKEN = 'IGQW-instagram-login-token-77777';
+
+/** Calls the injected client without saying which page sends: the event's page must be used. */
+@Injectable()
+class PagelessBot {
+  /** Released by the test after the handlers returned. */
+  later = deferred();
+  /** Contexts seen, by sender, so the test can compare with the page each call went out from. */
+  readonly seen = new Map<string, MessengerContext>();
+
+  constructor(private readonly client: MessengerClient) {}
+
+  @OnMessage('hi')
+  async hi(@Sender() user: string): Promise<void> {
+    await this.client.typingOn(user);
+    await this.client.sendText(user, `hi ${user}`);
+  }
+
+  @OnMessage('later')
+  later_(@Sender() user: string): void {
+    // Not awaited, and made after the handler returned: still the event's page.
+    void this.later.promise.then(() => this.client.sendText(user, `later ${user}`));
+  }
+
+  @OnMessage('mixed')
+  mixed(@Sender() user: string, @Ctx() ctx: MessengerContext): void {
+    for (let i = 1; i <= 9; i += 3) {
+      void ctx.reply(`${i}`);
+      void this.client.sendText(user, `${i + 1}`);
+      void this.client.send(user, { text: `${i + 2}` });
+    }
+  }
+
+  @OnMessage('profile')
+  async profile(@Sender() user: string, @Text() text: string): Promise<void> {
+    const profile = await this.client.getUserProfile(user);
+    void this.client.sendText(user, `${text} ${String(profile.first_name ?? profile.name)}`);
+  }
+}
+
+const byToken = (graph: FakeGraphApi) =>
+  graph.calls.map((call) => [call.accessToken, (call.body as { recipient: { id: string } }).recipient.id, (call.body as { message?: { text?: string } }).message?.text]);
+
+describe('client calls without a page inside a handler go out from the event\'s page', () => {
+  let server: TestServer;
+  let graph: FakeGraphApi;
+  let instagram: FakeGraphApi;
+  let bot: PagelessBot;
+
+  beforeAll(async () => {
+    graph = await createFakeGraphApi({ appSecret: APP_SECRET, accessTokens: Object.values(TOKENS) });
+    instagram = await createFakeGraphApi({ appSecret: APP_SECRET, accessTokens: [INSTAGRAM_TOKEN] });
+    server = await startServer('express', {
+      imports: [
+        MessengerWebhookModule.forRoot({
+          verifyToken: VERIFY_TOKEN,
+          appSecret: APP_SECRET,
+          pageAccessToken: TOKENS,
+          instagramAccessToken: { IG_ACCOUNT: INSTAGRAM_TOKEN },
+          graphApiUrl: graph.url,
+          instagramApiUrl: instagram.url,
+          graphApiRetry: { minDelay: 1, maxDelay: 20 },
+        }),
+      ],
+      providers: [PagelessBot],
+    });
+    bot = server.app.get(PagelessBot);
+  });
+  afterAll(async () => {
+    await server?.close();
+    await graph?.close();
+    await instagram?.close();
+  });
+  beforeEach(() => {
+    graph.reset();
+    instagram.reset();
+  });
+
+  it('answers two events of two pages, handled side by side, each with its page\'s token', async () => {
+    const body = multiEntryDelivery([
+      { pageId: 'PAGE_A', events: [message({ sender: 'ANN', text: 'hi' })] },
+      { pageId: 'PAGE_B', events: [message({ sender: 'BEN', text: 'hi' })] },
+    ]);
+    expect((await server.post(body)).status).toBe(200);
+    await graph.waitForCalls(4);
+    const calls = byToken(graph);
+    expect(calls.filter(([, user]) => user === 'ANN')).toEqual([
+      [TOKENS.PAGE_A, 'ANN', undefined],
+      [TOKENS.PAGE_A, 'ANN', 'hi ANN'],
+    ]);
+    expect(calls.filter(([, user]) => user === 'BEN')).toEqual([
+      [TOKENS.PAGE_B, 'BEN', undefined],
+      [TOKENS.PAGE_B, 'BEN', 'hi BEN'],
+    ]);
+  });
+
+  it('keeps the event\'s page for calls made after the handler returned, not awaited', async () => {
+    bot.later = deferred();
+    const body = multiEntryDelivery([
+      { pageId: 'PAGE_B', events: [message({ sender: 'CID', text: 'later' })] },
+      { pageId: 'PAGE_A', events: [message({ sender: 'DOT', text: 'later' })] },
+    ]);
+    expect((await server.post(body)).status).toBe(200);
+    expect(graph.calls).toEqual([]);
+    bot.later.resolve();
+    await graph.waitForCalls(2);
+    expect(byToken(graph).sort()).toEqual([
+      [TOKENS.PAGE_B, 'CID', 'later CID'],
+      [TOKENS.PAGE_A, 'DOT', 'later DOT'],
+    ].sort());
+  });
+
+  it('queues ctx.reply and page-less client calls to one person as one conversation, in call order', async () => {
+    const body = multiEntryDelivery([{ pageId: 'PAGE_B', events: [message({ sender: 'GUS', text: 'mixed' })] }]);
+    expect((await server.post(body)).status).toBe(200);
+    await graph.waitForCalls(9);
+    expect(byToken(graph)).toEqual(Array.from({ length: 9 }, (_, i) => [TOKENS.PAGE_B, 'GUS', `${i + 1}`]));
+  });
+
+  it('answers an Instagram event through the Instagram host and token, reading the Instagram profile', async () => {
+    instagram.setUserProfile('IGSID_9', { name: 'Ines', username: 'ines' });
+    const body = multiEntryDelivery([{ pageId: 'IG_ACCOUNT', events: [message({ sender: 'IGSID_9', text: 'profile' })] }], 'instagram');
+    expect((await server.post(body)).status).toBe(200);
+    await instagram.waitForCalls(2);
+    expect(instagram.calls.map((call) => [call.method, call.endpoint, call.accessToken])).toEqual([
+      ['GET', 'IGSID_9', INSTAGRAM_TOKEN],
+      ['POST', 'me/messages', INSTAGRAM_TOKEN],
+    ]);
+    expect(instagram.calls[0]!.query.fields).toBe('name,username,profile_pic');
+    expect(instagram.messages[0]!.message).toEqual({ text: 'profile Ines' });
+    expect(graph.calls).toEqual([]);
+  });
+
+  it('refuses a call outside any handler that names no page, saying how to name one', async () => {
+    const client = server.app.get(MessengerClient);
+    const refused = client.sendText('ANN', 'from a cron job');
+    await expect(refused).rejects.toBeInstanceOf(MessengerClientError);
+    await expect(refused).rejects.toThrow(/outside any handler.*pass \{ pageId: '<page id>' \}/);
+    await client.sendText('ANN', 'from a cron job', { pageId: 'PAGE_B' });
+    expect(byToken(graph)).toEqual([[TOKENS.PAGE_B, 'ANN', 'from a cron job']]);
+  });
+});
+
+describe('queue mode: a worker\'s handlers default to the event\'s page too', () => {
+  let redis: TestRedis;
+  let graph: FakeGraphApi;
+  let edge: TestServer;
+  let worker: INestApplicationContext;
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    graph = await createFakeGraphApi({ accessTokens: Object.values(TOKENS) });
+    const queue = { connection: redis.url, name: uniqueQueueName('handler-page'), attempts: 1 };
+    edge = await startQueueServer({ ...queue, role: 'edge' }, { providers: [] });
+    worker = await startQueueWorker(queue, [PagelessBot], { extra: { pageAccessToken: TOKENS, graphApiUrl: graph.url, graphApiRetry: { minDelay: 1, maxDelay: 20 } } });
+  });
+  afterAll(async () => {
+    await edge?.close();
+    await worker?.close();
+    await redis?.stop();
+    await graph?.close();
+  });
+
+  it('replies to each page\'s event with that page\'s token', async () => {
+    const body = multiEntryDelivery([
+      { pageId: 'PAGE_A', events: [message({ sender: 'EVE', text: 'hi' })] },
+      { pageId: 'PAGE_B', events: [message({ sender: 'FAY', text: 'hi' })] },
+    ]);
+    expect((await edge.post(body)).status).toBe(200);
+    await eventually(() => graph.messages.length === 2, () => JSON.stringify(byToken(graph)));
+    expect(byToken(graph).filter(([, , text]) => text).sort()).toEqual([
+      [TOKENS.PAGE_A, 'EVE', 'hi EVE'],
+      [TOKENS.PAGE_B, 'FAY', 'hi FAY'],
+    ]);
+  });
+});
