@@ -1,6 +1,8 @@
 /**
  * In-process bench of the per-event pipeline (no HTTP), run as a child process of `run.mjs` (`fork`, `--expose-gc`):
- * `node pipeline.js throughput <on|off> <seconds>` or `node pipeline.js heap <batches>`. Sends one result over IPC.
+ * `node pipeline.js throughput <on|off> <seconds> [client]` or `node pipeline.js heap <batches>`. Sends one result over IPC.
+ * With `client`, a `pageAccessToken` is configured, so handlers run in the scope that gives page-less client calls the
+ * event's page (`handler-scope.mjs` compares the two).
  */
 import 'reflect-metadata';
 import { Injectable, Module, type INestApplicationContext } from '@nestjs/common';
@@ -17,6 +19,8 @@ const SENDERS = 20;
 export interface ThroughputResult {
   mode: 'throughput';
   validateEvents: boolean;
+  /** Whether a Send API client was configured (handlers then run in its page scope). */
+  client: boolean;
   events: number;
   seconds: number;
   eventsPerSecond: number;
@@ -46,9 +50,11 @@ class NoopBot {
   }
 }
 
-async function boot(validateEvents: boolean): Promise<{ context: INestApplicationContext; dispatcher: MessengerDispatcher }> {
+async function boot(validateEvents: boolean, client = false): Promise<{ context: INestApplicationContext; dispatcher: MessengerDispatcher }> {
+  // The handler sends nothing: what differs with a client is only the scope handlers run in.
+  const sendApi = client ? { pageAccessToken: 'bench-page-token' } : {};
   @Module({
-    imports: [MessengerWebhookModule.forRoot({ verifyToken: VERIFY_TOKEN, appSecret: APP_SECRET, validateEvents, dedupe: false })],
+    imports: [MessengerWebhookModule.forRoot({ verifyToken: VERIFY_TOKEN, appSecret: APP_SECRET, validateEvents, dedupe: false, ...sendApi })],
     providers: [NoopBot],
   })
   class PipelineModule {}
@@ -64,8 +70,8 @@ function check(summary: DispatchSummary): void {
   }
 }
 
-async function throughput(validateEvents: boolean, seconds: number): Promise<ThroughputResult> {
-  const { context, dispatcher } = await boot(validateEvents);
+async function throughput(validateEvents: boolean, seconds: number, client: boolean): Promise<ThroughputResult> {
+  const { context, dispatcher } = await boot(validateEvents, client);
   const body = deliveryBody(BATCH, SENDERS) as Parameters<MessengerDispatcher['dispatch']>[0];
   const warmUntil = performance.now() + 1500;
   while (performance.now() < warmUntil) check(await dispatcher.dispatch(body));
@@ -86,6 +92,7 @@ async function throughput(validateEvents: boolean, seconds: number): Promise<Thr
   return {
     mode: 'throughput',
     validateEvents,
+    client,
     events,
     seconds: elapsed,
     eventsPerSecond: events / elapsed,
@@ -130,9 +137,9 @@ async function heap(batches: number): Promise<HeapResult> {
 }
 
 async function main(): Promise<void> {
-  const [mode, arg1, arg2] = process.argv.slice(2);
-  const result = mode === 'throughput' ? await throughput(arg1 === 'on', Number(arg2 ?? 5)) : mode === 'heap' ? await heap(Number(arg1 ?? 1000)) : null;
-  if (!result) throw new Error('usage: pipeline.js throughput <on|off> <seconds> | heap <batches>');
+  const [mode, arg1, arg2, arg3] = process.argv.slice(2);
+  const result = mode === 'throughput' ? await throughput(arg1 === 'on', Number(arg2 ?? 5), arg3 === 'client') : mode === 'heap' ? await heap(Number(arg1 ?? 1000)) : null;
+  if (!result) throw new Error('usage: pipeline.js throughput <on|off> <seconds> [client] | heap <batches>');
   if (process.send) process.send(result, () => process.exit(0));
   else console.log(JSON.stringify(result, null, 2));
 }

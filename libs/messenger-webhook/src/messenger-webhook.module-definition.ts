@@ -11,12 +11,14 @@ export const {
   ASYNC_OPTIONS_TYPE: MESSENGER_WEBHOOK_ASYNC_OPTIONS_TYPE,
 } = new ConfigurableModuleBuilder<MessengerWebhookOptions>({ moduleName: 'MessengerWebhook' })
   .setClassMethodName('forRoot')
-  .setExtras<MessengerWebhookExtras>({ path: 'webhook', controllerDecorators: [] }, (definition, extras) => {
+  .setExtras<MessengerWebhookExtras>({ path: 'webhook', controllerDecorators: [], isGlobal: false }, (definition, extras) => {
     const path = checkedPath(extras.path);
     // Version-neutral unless asked: the callback URL registered at Meta must not move when the app enables versioning.
     const version = extras.version ?? VERSION_NEUTRAL;
+    if (extras.isGlobal !== undefined && typeof extras.isGlobal !== 'boolean') throw new Error('MessengerWebhookModule: isGlobal must be a boolean');
     return {
       ...definition,
+      global: extras.isGlobal === true,
       controllers: [createWebhookController(path, extras.controllerDecorators ?? [], version)],
       providers: [
         ...(definition.providers ?? []),

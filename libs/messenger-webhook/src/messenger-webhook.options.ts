@@ -89,6 +89,11 @@ export interface MessengerWebhookExtras {
   controllerDecorators?: readonly ClassDecorator[];
   /** Version of the webhook route under `app.enableVersioning()` (default `VERSION_NEUTRAL`: the URL stays as registered at Meta). */
   version?: WebhookVersion;
+  /**
+   * Register the module globally (default `false`): every module can then inject `MessengerClient` (and the
+   * dispatcher) without importing `MessengerWebhookModule`, as `ConfigModule.forRoot({ isGlobal: true })` does.
+   */
+  isGlobal?: boolean;
 }
 
 /** The options after defaults and checks: what the rest of the module reads. */
