@@ -1,7 +1,8 @@
 /**
- * What the handler page scope costs: the in-process pipeline (one no-op handler per event, validation off) with and
- * without a Send API client configured, alternated over rounds so machine noise hits both alike. Prints per-round
- * figures and medians as CPU microseconds per event. Run after `npm run bench` built .bench/dist, or let it build:
+ * What the handler page scope costs: the in-process pipeline (one no-op handler per event, validation off) with no Send
+ * API client, with one page token (no scope on Messenger events) and with a map of page tokens (every handler in the
+ * scope), alternated over rounds so machine noise hits all alike. Prints per-round figures and medians as CPU
+ * microseconds per event. Run after `npm run bench` built .bench/dist, or let it build:
  * `node test/bench/handler-scope.mjs [rounds] [seconds]`.
  */
 import { fork, spawnSync } from 'node:child_process';
@@ -21,10 +22,12 @@ if (!existsSync(join(distDir, 'pipeline.js')) || process.env.BENCH_BUILD !== '0'
   }
 }
 
+const CASES = ['none', 'token', 'pages'];
+
 function run(client) {
   return new Promise((resolveRun, reject) => {
     let result;
-    const args = ['throughput', 'off', seconds, ...(client ? ['client'] : [])];
+    const args = ['throughput', 'off', seconds, client];
     const child = fork(join(distDir, 'pipeline.js'), args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     child.on('message', (message) => (result = message));
     child.on('exit', (code) => (result ? resolveRun(result) : reject(new Error(`pipeline ${args.join(' ')} exited with ${code}`))));
@@ -32,15 +35,16 @@ function run(client) {
 }
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const without = [];
-const withClient = [];
+const figures = Object.fromEntries(CASES.map((name) => [name, []]));
 for (let round = 1; round <= rounds; round++) {
-  // Alternate which goes first, so a drift of the machine's load does not favour one side.
-  const order = round % 2 ? [false, true] : [true, false];
-  for (const client of order) (client ? withClient : without).push((await run(client)).cpuMicrosPerEvent);
-  console.log(`round ${round}: no client ${without.at(-1).toFixed(2)} µs/event, client configured ${withClient.at(-1).toFixed(2)} µs/event`);
+  // Rotate which goes first, so a drift of the machine's load does not favour one case.
+  const order = CASES.map((_, i) => CASES[(i + round) % CASES.length]);
+  for (const name of order) figures[name].push((await run(name)).cpuMicrosPerEvent);
+  console.log(`round ${round}: ${CASES.map((name) => `${name} ${figures[name].at(-1).toFixed(2)}`).join(', ')} µs/event`);
 }
-const a = median(without);
-const b = median(withClient);
-console.log(`median CPU per event: no client ${a.toFixed(2)} µs (${Math.round(1e6 / a)} events/CPU-s), client configured ${b.toFixed(2)} µs (${Math.round(1e6 / b)} events/CPU-s)`);
-console.log(`handler page scope: +${(b - a).toFixed(2)} µs per event (${(((b - a) / a) * 100).toFixed(0)} %)`);
+const base = median(figures.none);
+for (const name of CASES) {
+  const value = median(figures[name]);
+  const extra = name === 'none' ? '' : `, ${value - base >= 0 ? '+' : ''}${(value - base).toFixed(2)} µs (${(((value - base) / base) * 100).toFixed(0)} %) against no client`;
+  console.log(`median ${name}: ${value.toFixed(2)} µs per event (${Math.round(1e6 / value)} events per CPU-second)${extra}`);
+}

@@ -1,8 +1,9 @@
 /**
  * In-process bench of the per-event pipeline (no HTTP), run as a child process of `run.mjs` (`fork`, `--expose-gc`):
- * `node pipeline.js throughput <on|off> <seconds> [client]` or `node pipeline.js heap <batches>`. Sends one result over IPC.
- * With `client`, a `pageAccessToken` is configured, so handlers run in the scope that gives page-less client calls the
- * event's page (`handler-scope.mjs` compares the two).
+ * `node pipeline.js throughput <on|off> <seconds> [token|pages]` or `node pipeline.js heap <batches>`. Sends one result
+ * over IPC. With `token` one `pageAccessToken` string is configured (no handler scope on Messenger events); with `pages`
+ * a map of page tokens, so handlers run in the scope that gives page-less client calls the event's page
+ * (`handler-scope.mjs` compares the three).
  */
 import 'reflect-metadata';
 import { Injectable, Module, type INestApplicationContext } from '@nestjs/common';
@@ -19,8 +20,8 @@ const SENDERS = 20;
 export interface ThroughputResult {
   mode: 'throughput';
   validateEvents: boolean;
-  /** Whether a Send API client was configured (handlers then run in its page scope). */
-  client: boolean;
+  /** The Send API client configured: none, one page token, or a map of page tokens (handlers then run in the page scope). */
+  client: 'none' | 'token' | 'pages';
   events: number;
   seconds: number;
   eventsPerSecond: number;
@@ -50,9 +51,9 @@ class NoopBot {
   }
 }
 
-async function boot(validateEvents: boolean, client = false): Promise<{ context: INestApplicationContext; dispatcher: MessengerDispatcher }> {
+async function boot(validateEvents: boolean, client: ThroughputResult['client'] = 'none'): Promise<{ context: INestApplicationContext; dispatcher: MessengerDispatcher }> {
   // The handler sends nothing: what differs with a client is only the scope handlers run in.
-  const sendApi = client ? { pageAccessToken: 'bench-page-token' } : {};
+  const sendApi = client === 'token' ? { pageAccessToken: 'bench-page-token' } : client === 'pages' ? { pageAccessToken: { PAGE_1: 'a', PAGE_2: 'b' } } : {};
   @Module({
     imports: [MessengerWebhookModule.forRoot({ verifyToken: VERIFY_TOKEN, appSecret: APP_SECRET, validateEvents, dedupe: false, ...sendApi })],
     providers: [NoopBot],
@@ -70,7 +71,7 @@ function check(summary: DispatchSummary): void {
   }
 }
 
-async function throughput(validateEvents: boolean, seconds: number, client: boolean): Promise<ThroughputResult> {
+async function throughput(validateEvents: boolean, seconds: number, client: ThroughputResult['client']): Promise<ThroughputResult> {
   const { context, dispatcher } = await boot(validateEvents, client);
   const body = deliveryBody(BATCH, SENDERS) as Parameters<MessengerDispatcher['dispatch']>[0];
   const warmUntil = performance.now() + 1500;
@@ -138,8 +139,8 @@ async function heap(batches: number): Promise<HeapResult> {
 
 async function main(): Promise<void> {
   const [mode, arg1, arg2, arg3] = process.argv.slice(2);
-  const result = mode === 'throughput' ? await throughput(arg1 === 'on', Number(arg2 ?? 5), arg3 === 'client') : mode === 'heap' ? await heap(Number(arg1 ?? 1000)) : null;
-  if (!result) throw new Error('usage: pipeline.js throughput <on|off> <seconds> [client] | heap <batches>');
+  const result = mode === 'throughput' ? await throughput(arg1 === 'on', Number(arg2 ?? 5), arg3 === 'token' || arg3 === 'pages' ? arg3 : 'none') : mode === 'heap' ? await heap(Number(arg1 ?? 1000)) : null;
+  if (!result) throw new Error('usage: pipeline.js throughput <on|off> <seconds> [token|pages] | heap <batches>');
   if (process.send) process.send(result, () => process.exit(0));
   else console.log(JSON.stringify(result, null, 2));
 }

@@ -152,6 +152,39 @@ describe('client calls without a page inside a handler go out from the event\'s 
   });
 });
 
+describe('with one pageAccessToken string', () => {
+  let server: TestServer;
+  let graph: FakeGraphApi;
+
+  beforeAll(async () => {
+    graph = await createFakeGraphApi({ accessTokens: ['the-only-page-token'] });
+    server = await startServer('express', {
+      imports: [MessengerWebhookModule.forRoot({ verifyToken: VERIFY_TOKEN, appSecret: APP_SECRET, pageAccessToken: 'the-only-page-token', graphApiUrl: graph.url })],
+      providers: [PagelessBot],
+    });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await graph?.close();
+  });
+  beforeEach(() => graph.reset());
+
+  it('keeps ctx.reply and page-less client calls to one person in call order', async () => {
+    expect((await server.post(multiEntryDelivery([{ pageId: 'PAGE_A', events: [message({ sender: 'HAL', text: 'mixed' })] }]))).status).toBe(200);
+    await graph.waitForCalls(9);
+    expect(byToken(graph)).toEqual(Array.from({ length: 9 }, (_, i) => ['the-only-page-token', 'HAL', `${i + 1}`]));
+  });
+
+  it('still answers an Instagram event (through the linked Page\'s token) as Instagram: its profile fields', async () => {
+    graph.setUserProfile('IGSID_3', { name: 'Ida' });
+    const body = multiEntryDelivery([{ pageId: 'IG_ACCOUNT', events: [message({ sender: 'IGSID_3', text: 'profile' })] }], 'instagram');
+    expect((await server.post(body)).status).toBe(200);
+    await graph.waitForCalls(2);
+    expect(graph.calls[0]!.query.fields).toBe('name,username,profile_pic');
+    expect(graph.messages[0]!.message).toEqual({ text: 'profile Ida' });
+  });
+});
+
 describe('queue mode: a worker\'s handlers default to the event\'s page too', () => {
   let redis: TestRedis;
   let graph: FakeGraphApi;

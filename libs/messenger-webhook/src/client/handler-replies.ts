@@ -3,7 +3,9 @@ import type { JsonObject } from '../delivery/json.js';
 import type { EventKind } from '../events/event-kinds.js';
 import type { MessengerContext, MessengerPlatform } from '../events/messenger-context.js';
 import type { InvocationOutcome } from '../handlers/handler-invoker.js';
+import type { ResolvedClientConfig } from './client-options.js';
 import { personOf } from './event-person.js';
+import { needsHandlerPage } from './handler-page.js';
 import type { OutgoingMessage, OutgoingQuickReply, SendResult } from './message.types.js';
 import { MessengerClientError } from './messenger-api-error.js';
 import type { MessengerClient } from './messenger-client.js';
@@ -37,14 +39,19 @@ const logger = new Logger('MessengerClient');
 
 /** Builds `ctx.reply` for the events of a runner, on top of the injected {@link MessengerClient}. */
 export class HandlerReplies {
-  /**
-   * Whether handlers run in a scope that gives client calls without a page the event's page: only when the client
-   * can send (a token, or dry run), since the scope costs every event 1-2 µs on Node 20 (see README, Performance).
-   */
-  readonly scopesHandlers: boolean;
+  /** Whether handlers of Messenger / Instagram events run in the scope that gives page-less client calls the event's page. */
+  private readonly scoped: Readonly<Record<MessengerPlatform, boolean>>;
 
-  constructor(private readonly client: MessengerClient) {
-    this.scopesHandlers = client.configured;
+  constructor(
+    private readonly client: MessengerClient,
+    config: ResolvedClientConfig,
+  ) {
+    this.scoped = { messenger: needsHandlerPage(config, 'messenger'), instagram: needsHandlerPage(config, 'instagram') };
+  }
+
+  /** Whether a handler of an event on `platform` runs in the page scope (see {@link needsHandlerPage}: it costs µs per event). */
+  scopes(platform: MessengerPlatform): boolean {
+    return this.scoped[platform];
   }
 
   /** The `reply` of one event's context; `raw` is the event as Meta sent it. */

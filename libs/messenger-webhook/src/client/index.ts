@@ -1,6 +1,6 @@
 /** The Send API client's public surface, re-exported by the package's `index.ts`. */
 export { MessengerClient, createMessengerClient, type MessengerClientConfig, type TextOptions, type UserProfileOptions } from './messenger-client.js';
-export { MessengerApiError, MessengerClientError, type ApiFailureReason, type MessengerApiErrorDetails } from './messenger-api-error.js';
+export { MessengerApiError, MessengerClientError, type ApiFailureReason, type MessengerApiErrorDetails, type MessengerApiErrorFields } from './messenger-api-error.js';
 export {
   DEFAULT_GRAPH_API_VERSION,
   type AccessTokenLookup,

@@ -29,32 +29,24 @@ export interface MessengerApiErrorDetails {
   readonly cause?: string;
 }
 
+/** The fields a {@link MessengerApiError} carries as they are: its details but the message and cause, which it formats. */
+export type MessengerApiErrorFields = Omit<MessengerApiErrorDetails, 'message' | 'cause'>;
+
+// The fields are declared once, by MessengerApiErrorDetails (with their docs), and merged into the class here.
+export interface MessengerApiError extends Readonly<MessengerApiErrorFields> {}
+
+// Copied by name, not by spread: whatever else a caller's object holds (a request, a token) never reaches the error.
+const FIELDS = ['endpoint', 'reason', 'status', 'code', 'subcode', 'type', 'fbtraceId', 'transient', 'attempts', 'retryAfter'] as const;
+// Fails to compile when a field is added to MessengerApiErrorDetails and not to FIELDS.
+const everyField: Exclude<keyof MessengerApiErrorFields, (typeof FIELDS)[number]> extends never ? true : never = true;
+void everyField;
+
 /**
  * A Graph API call that failed for good (after the retries transient failures get). Carries Meta's error fields; it
  * never holds the access token or the `appsecret_proof`, in its message, its fields, its cause or its stack.
  */
 export class MessengerApiError extends Error {
   override readonly name = 'MessengerApiError';
-  /** The call, e.g. `'POST me/messages'`. */
-  readonly endpoint: string;
-  /** Why it failed: an error answer, a timeout, or a network failure. */
-  readonly reason: ApiFailureReason;
-  /** HTTP status of the last answer; `0` when there was none. */
-  readonly status: number;
-  /** Meta's `error.code`. */
-  readonly code?: number;
-  /** Meta's `error.error_subcode`. */
-  readonly subcode?: number;
-  /** Meta's `error.type`. */
-  readonly type?: string;
-  /** Meta's `error.fbtrace_id`. */
-  readonly fbtraceId?: string;
-  /** True when a later retry could succeed (rate limit, 5xx, timeout). */
-  readonly transient: boolean;
-  /** Attempts made. */
-  readonly attempts: number;
-  /** Milliseconds Meta asked to wait before calling again, when it said. */
-  readonly retryAfter?: number;
 
   constructor(details: MessengerApiErrorDetails) {
     const facts = [
@@ -66,16 +58,7 @@ export class MessengerApiError extends Error {
     ].filter(Boolean);
     // A plain string as cause: an Error from the network layer could hold the request, and the request holds the token.
     super(`${details.endpoint} failed (${facts.join(', ')}): ${details.message}`, details.cause === undefined ? undefined : { cause: details.cause });
-    this.endpoint = details.endpoint;
-    this.reason = details.reason;
-    this.status = details.status;
-    this.code = details.code;
-    this.subcode = details.subcode;
-    this.type = details.type;
-    this.fbtraceId = details.fbtraceId;
-    this.transient = details.transient;
-    this.attempts = details.attempts;
-    this.retryAfter = details.retryAfter;
+    for (const field of FIELDS) (this as Record<string, unknown>)[field] = details[field];
   }
 }
 

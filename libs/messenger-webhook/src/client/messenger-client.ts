@@ -14,7 +14,7 @@ import {
   type UploadFile,
 } from './graph-requests.js';
 import { resolveTarget, type GraphTarget, type PageRef } from './graph-target.js';
-import { withHandlerPage } from './handler-page.js';
+import { queuePage, withHandlerPage } from './handler-page.js';
 import type { GraphRequest, GraphTransport } from './graph-transport.js';
 import { buttonTemplate, genericTemplate, mediaAttachment, mediaTemplate, templateAttachment, textMessage, type MediaSource } from './message-builders.js';
 import type {
@@ -296,14 +296,14 @@ export class MessengerClient implements BeforeApplicationShutdown {
     } catch (error) {
       return this.watched(Promise.reject(error), endpoint);
     }
-    const key = `${ref.platform ?? 'messenger'}|${ref.pageId ?? ''}|${recipientKey(recipient)}`;
+    const key = `${queuePage(this.settings, ref)}|${recipientKey(recipient)}`;
     return this.watched(this.conversations.run(key, () => this.execute<T>(ref, () => build(recipient))), endpoint);
   }
 
   /** Messenger profile writes of one page go one at a time, so the last one called is the one that stays. */
   private profileCall<T>(given: PageRef, endpoint: string, build: (target: GraphTarget) => GraphRequest): Promise<T> {
     const ref = withHandlerPage(given);
-    const key = `profile|${ref.platform ?? 'messenger'}|${ref.pageId ?? ''}`;
+    const key = `profile|${queuePage(this.settings, ref)}`;
     return this.watched(this.conversations.run(key, () => this.execute<T>(ref, build)), endpoint);
   }
 

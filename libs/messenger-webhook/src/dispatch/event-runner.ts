@@ -129,7 +129,7 @@ export class EventRunner {
    */
   private async call(handler: RegisteredHandler, call: Call, context: MessengerContext): Promise<boolean> {
     // Inside the scope, client calls that name no page (awaited or not) default to the event's page and platform.
-    let invocation = this.replies?.scopesHandlers ? runAsHandlerOf(context, () => handler.invoke(call.event, context)) : handler.invoke(call.event, context);
+    let invocation = this.replies?.scopes(context.platform) ? runAsHandlerOf(context, () => handler.invoke(call.event, context)) : handler.invoke(call.event, context);
     let outcome = this.watchdog ? await this.watchdog.watch(invocation) : await invocation;
     let replying = false;
     if (outcome !== TIMED_OUT && outcome.status === 'done' && outcome.value !== undefined) {

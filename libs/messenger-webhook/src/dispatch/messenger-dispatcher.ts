@@ -85,7 +85,7 @@ export class MessengerDispatcher implements OnModuleDestroy {
     const watchdog = config.handlerTimeout > 0 ? new HandlerWatchdog(config.handlerTimeout) : null;
     this.invalidReporter = new InvalidEventReporter(this.logger, config.onInvalidEvent);
     this.invalidEvents$ = this.invalidReporter.invalidEvents$;
-    this.runner = new EventRunner(registry, this.reporter, watchdog, config, this.logger, new HandlerReplies(client), this.invalidReporter);
+    this.runner = new EventRunner(registry, this.reporter, watchdog, config, this.logger, new HandlerReplies(client, config.client), this.invalidReporter);
     this.pending = new PendingEvents(config.maxPendingEvents);
   }
 

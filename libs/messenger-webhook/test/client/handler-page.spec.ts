@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { runAsHandlerOf, withHandlerPage } from '../../src/client/handler-page.js';
+import { resolveClientOptions } from '../../src/client/client-options.js';
+import { needsHandlerPage, queuePage, runAsHandlerOf, withHandlerPage } from '../../src/client/handler-page.js';
 
 describe('withHandlerPage', () => {
   const page = { pageId: 'PAGE_1', platform: 'instagram' as const };
@@ -23,5 +24,29 @@ describe('withHandlerPage', () => {
   it('does not lend the event\'s page to a call for the other platform', () => {
     expect(runAsHandlerOf(page, () => withHandlerPage({ platform: 'messenger' }))).toEqual({ platform: 'messenger' });
     expect(runAsHandlerOf(page, () => withHandlerPage({ platform: 'instagram' }))).toEqual(page);
+  });
+});
+
+describe('needsHandlerPage and queuePage', () => {
+  const config = (pageAccessToken?: unknown, extra: Record<string, unknown> = {}) =>
+    resolveClientOptions({ pageAccessToken: pageAccessToken as string | undefined, ...extra }, undefined);
+
+  it('never scopes handlers of an app that cannot send', () => {
+    expect(needsHandlerPage(config(), 'messenger')).toBe(false);
+    expect(needsHandlerPage(config(), 'instagram')).toBe(false);
+  });
+
+  it('scopes only Instagram events with a single Messenger page token, and every event with a map or function', () => {
+    expect([needsHandlerPage(config('t'), 'messenger'), needsHandlerPage(config('t'), 'instagram')]).toEqual([false, true]);
+    expect([needsHandlerPage(config({ P: 't' }), 'messenger'), needsHandlerPage(config({ P: 't' }), 'instagram')]).toEqual([true, true]);
+    expect(needsHandlerPage(config(() => 't'), 'messenger')).toBe(true);
+    expect(needsHandlerPage(config(undefined, { instagramAccessToken: 'ig' }), 'instagram')).toBe(true);
+    expect(needsHandlerPage(config(undefined, { graphApiDryRun: true }), 'messenger')).toBe(true);
+  });
+
+  it('queues a page-less Messenger call with ctx.reply\'s when there is one page token, apart per page otherwise', () => {
+    expect(queuePage(config('t'), {})).toBe(queuePage(config('t'), { pageId: 'PAGE_1', platform: 'messenger' }));
+    expect(queuePage(config({ A: 't', B: 'u' }), { pageId: 'A' })).not.toBe(queuePage(config({ A: 't', B: 'u' }), { pageId: 'B' }));
+    expect(queuePage(config('t'), { pageId: 'IG', platform: 'instagram' })).toBe('instagram|IG');
   });
 });
