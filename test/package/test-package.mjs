@@ -3,8 +3,10 @@
 // the app shapes users have: Nest 12 as an ES module app, Nest 12 as a CommonJS app, Nest 11 as a CommonJS app, each
 // with the tsconfig, package.json and test runner `nest new` generates for it (`strict` on). In each it type-checks
 // the app and a test written with the testing kit, boots the app on Express and on Fastify and sends one signed
-// delivery of every event type, and runs the kit test with the app's runner (Jest on Nest 11, vitest on the ES module
-// app). Shapes run one after another and share npm's cache. `--keep` keeps the apps, `--only <word>` picks shapes.
+// delivery of every event type, and runs the kit tests with the app's runner (Jest on Nest 11, vitest on the ES module
+// app): the webhook test, and the replies test (a one-line reply checked with the fake Graph API through retries,
+// a Retry-After, a permanent error and ten un-awaited replies). Shapes run one after another and share npm's cache.
+// `--keep` keeps the apps, `--only <word>` picks shapes.
 import { execFile, spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -65,6 +67,9 @@ const SHAPES = [
     },
   },
 ];
+
+/** Tests of the consumer's kit specs: webhook.spec.ts (1) and replies.spec.ts (5). */
+const KIT_TESTS = 6;
 
 const results = [];
 let failures = 0;
@@ -155,9 +160,11 @@ async function checkShape(shape, tarball) {
   const ext = shape.esm ? '.js' : '';
   const source = (name) => readFileSync(join(here, 'consumer', name), 'utf8').replaceAll('{{ext}}', ext);
   writeFileSync(join(app, 'src/every.handler.ts'), source('every.handler.ts.txt'));
+  writeFileSync(join(app, 'src/reply.handler.ts'), source('reply.handler.ts.txt'));
   writeFileSync(join(app, 'src/app.module.ts'), source('app.module.ts.txt'));
   writeFileSync(join(app, 'src/main.ts'), source(shape.esm ? 'main.esm.ts.txt' : 'main.cjs.ts.txt'));
   writeFileSync(join(app, 'src/webhook.spec.ts'), source('webhook.spec.ts.txt'));
+  writeFileSync(join(app, 'src/replies.spec.ts'), source('replies.spec.ts.txt'));
 
   let t = Date.now();
   // A plain `npm install`: no flag that changes how peers resolve. The environment only lets npm trust its cache
@@ -186,8 +193,11 @@ async function checkShape(shape, tarball) {
   if (shape.runner) {
     t = Date.now();
     const out = await run('npm', ['test', '--silent'], app);
-    const summary = `${out.stdout}\n${out.stderr}`.replace(/\x1b\[[0-9;]*m/g, '').match(/Tests?:?\s+.*passed.*/)?.[0]?.trim();
-    console.log(`  ok ${shape.runner} runs the kit test: ${summary ?? 'passed'} (${seconds(t)})`);
+    const text = `${out.stdout}\n${out.stderr}`.replace(/\x1b\[[0-9;]*m/g, '');
+    // Jest: `Tests:       6 passed, 6 total`; vitest: `Tests  6 passed (6)`. A spec the runner did not find would pass silently.
+    const passed = Number(/Tests:?\s+(\d+) passed/.exec(text)?.[1] ?? 0);
+    if (passed !== KIT_TESTS) fail(`${shape.runner} ran ${passed} kit tests, expected ${KIT_TESTS}:\n${text}`);
+    else console.log(`  ok ${shape.runner} runs the kit tests (webhook, replies): ${passed} passed (${seconds(t)})`);
   }
 }
 
