@@ -4,6 +4,7 @@
  * `node test/bench/ablation.mjs <express|fastify> <events per request> [rate]` (rate: fixed req/s for every server,
  * so differences in throughput do not change the kernel's per-request cost; omitted: as fast as each server goes).
  * Needs `.bench/dist` (run `npm run bench -- --quick` once). Not part of `npm run bench`: it is a diagnosis tool.
+ * `BENCH_VARIANTS=bare,lib,lib+page-tokens` picks the variants (`page-tokens`: handlers in the client's page scope).
  */
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -18,7 +19,7 @@ const events = Number(eventsArg);
 const rate = rateArg ? Number(rateArg) : undefined;
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const seconds = Number(process.env.BENCH_SECONDS ?? 3);
-const VARIANTS = ['bare', 'lib', 'lib+no-validate', 'lib+no-signature', 'lib+no-validate+no-signature'];
+const VARIANTS = process.env.BENCH_VARIANTS?.split(',') ?? ['bare', 'lib', 'lib+no-validate', 'lib+no-signature', 'lib+no-validate+no-signature'];
 
 const { signedDelivery } = await import(pathToFileURL(join(distDir, 'payload.js')).href);
 const payload = signedDelivery(events, Math.min(10, events));

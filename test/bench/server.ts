@@ -1,6 +1,7 @@
 /**
  * One bench server, run as a child process of `run.mjs` (`fork`): `node server.js <express|fastify> <bare|lib> [flags]`,
- * flags (lib only, for ablation runs): `dedupe` (keep the default dedupe on), `no-validate`, `no-signature`.
+ * flags (lib only, for ablation runs): `dedupe` (keep the default dedupe on), `no-validate`, `no-signature`, `page-tokens`
+ * (a map of page tokens: handlers run in the client's page scope).
  * It reports its port once listening, answers `stats` requests with its CPU time and handler calls, and closes on `stop`.
  */
 import 'reflect-metadata';
@@ -53,6 +54,8 @@ function libModule(flags: readonly string[]): new () => object {
   if (!flags.includes('dedupe')) options.dedupe = false;
   if (flags.includes('no-validate')) options.validateEvents = false;
   if (flags.includes('no-signature')) options.verifySignature = false;
+  // The handler sends nothing: what a map of tokens changes is the page scope every handler then runs in.
+  if (flags.includes('page-tokens')) options.pageAccessToken = { PAGE_1: 'bench-token-1', PAGE_2: 'bench-token-2' };
   @Module({ imports: [MessengerWebhookModule.forRoot(options)], providers: [NoopBot] })
   class LibModule {}
   return LibModule;
@@ -61,7 +64,7 @@ function libModule(flags: readonly string[]): new () => object {
 async function main(): Promise<void> {
   const [adapter, kind, ...flags] = process.argv.slice(2) as [AdapterName, ServerKind, ...string[]];
   if ((adapter !== 'express' && adapter !== 'fastify') || (kind !== 'bare' && kind !== 'lib')) {
-    throw new Error('usage: server.js <express|fastify> <bare|lib> [dedupe] [no-validate] [no-signature]');
+    throw new Error('usage: server.js <express|fastify> <bare|lib> [dedupe] [no-validate] [no-signature] [page-tokens]');
   }
   const root = kind === 'bare' ? BareModule : libModule(flags);
   let app: INestApplication;
