@@ -54,11 +54,13 @@ for (let round = 0; round < rounds; round++) {
   }
 }
 console.log(`${adapter}, ${events} event(s) per request, ${rate ? `fixed ${rate} req/s` : 'saturating'}, median of ${rounds} rounds × ${seconds} s`);
-const bareCpu = median(figures.bare.map((entry) => entry.cpu));
+// The first variant is the baseline (`bare` by default).
+const baseline = VARIANTS[0];
+const bareCpu = median(figures[baseline].map((entry) => entry.cpu));
 for (const variant of VARIANTS) {
   const pick = (key) => median(figures[variant].map((entry) => entry[key]));
   console.log(
     `${variant.padEnd(30)} ${pick('rps').toFixed(0).padStart(7)} req/s  CPU ${pick('cpu').toFixed(1).padStart(7)} µs/req ` +
-      `(user ${pick('user').toFixed(1)}, sys ${pick('system').toFixed(1)})  +${(pick('cpu') - bareCpu).toFixed(1)} µs over bare`,
+      `(user ${pick('user').toFixed(1)}, sys ${pick('system').toFixed(1)})  +${(pick('cpu') - bareCpu).toFixed(1)} µs over ${baseline}`,
   );
 }

@@ -1,6 +1,7 @@
 import { Injectable, type INestApplicationContext } from '@nestjs/common';
+import { firstValueFrom } from 'rxjs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { Ctx, MessengerClient, MessengerClientError, MessengerWebhookModule, OnMessage, Sender, Text, type MessengerContext } from 'nestjs-messenger-webhook';
+import { Ctx, MessengerClient, MessengerClientError, MessengerDispatcher, MessengerWebhookModule, OnMessage, Sender, Text, type MessengerContext } from 'nestjs-messenger-webhook';
 import { createFakeGraphApi, type FakeGraphApi } from 'nestjs-messenger-webhook/testing';
 import { APP_SECRET, startServer, VERIFY_TOKEN, type TestServer } from '../support/app.js';
 import { deferred } from '../support/deferred.js';
@@ -182,6 +183,27 @@ describe('with one pageAccessToken string', () => {
     await graph.waitForCalls(2);
     expect(graph.calls[0]!.query.fields).toBe('name,username,profile_pic');
     expect(graph.messages[0]!.message).toEqual({ text: 'profile Ida' });
+  });
+});
+
+describe('with eventPageDefault: false', () => {
+  it('runs no handler in the page scope: a page-less call with a map of tokens fails, saying to name the page', async () => {
+    const graph = await createFakeGraphApi({ accessTokens: Object.values(TOKENS) });
+    const server = await startServer('express', {
+      imports: [
+        MessengerWebhookModule.forRoot({ verifyToken: VERIFY_TOKEN, appSecret: APP_SECRET, pageAccessToken: TOKENS, graphApiUrl: graph.url, eventPageDefault: false }),
+      ],
+      providers: [PagelessBot],
+    });
+    try {
+      const failure = firstValueFrom(server.app.get(MessengerDispatcher).failures$);
+      expect((await server.post(multiEntryDelivery([{ pageId: 'PAGE_A', events: [message({ sender: 'IVY', text: 'hi' })] }]))).status).toBe(200);
+      expect(((await failure).error as Error).message).toMatch(/say which Page sends.*pass \{ pageId: '<page id>' \}/);
+      expect(graph.calls).toEqual([]);
+    } finally {
+      await server.close();
+      await graph.close();
+    }
   });
 });
 

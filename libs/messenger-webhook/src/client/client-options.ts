@@ -41,6 +41,12 @@ export interface MessengerClientOptions {
   graphApiRetry?: false | GraphApiRetryOptions;
   /** Log each call instead of making it, and resolve with a made-up answer: for running without a Meta account. */
   graphApiDryRun?: boolean;
+  /**
+   * Whether client calls inside a handler that name no page default to the event's page (default `true`). `false`
+   * spares the process the promise hooks this needs on Node 20 (see README, Performance); calls then name their page
+   * (or pass `ctx`) unless `pageAccessToken` is a single string.
+   */
+  eventPageDefault?: boolean;
 }
 
 /** The client options after defaults and checks. */
@@ -53,6 +59,8 @@ export interface ResolvedClientConfig {
   readonly timeout: number;
   readonly retry: { readonly retries: number; readonly minDelay: number; readonly maxDelay: number };
   readonly dryRun: boolean;
+  /** Whether handlers may run in the scope that gives page-less calls the event's page. */
+  readonly eventPageDefault: boolean;
   /** The secret `appsecret_proof` is computed with (the first `appSecret`), if any. */
   readonly appSecret: string | undefined;
 }
@@ -69,6 +77,9 @@ export function resolveClientOptions(options: MessengerClientOptions, appSecret:
   if (options.graphApiDryRun !== undefined && typeof options.graphApiDryRun !== 'boolean') {
     throw new Error(`${PREFIX} graphApiDryRun must be a boolean`);
   }
+  if (options.eventPageDefault !== undefined && typeof options.eventPageDefault !== 'boolean') {
+    throw new Error(`${PREFIX} eventPageDefault must be a boolean`);
+  }
   return {
     pageTokens: tokenSource('pageAccessToken', options.pageAccessToken),
     instagramTokens: tokenSource('instagramAccessToken', options.instagramAccessToken),
@@ -78,6 +89,7 @@ export function resolveClientOptions(options: MessengerClientOptions, appSecret:
     timeout: positive('graphApiTimeout', options.graphApiTimeout, 15_000),
     retry: { retries: Math.floor(count('graphApiRetry.retries', retry.retries, 3)), minDelay, maxDelay },
     dryRun: options.graphApiDryRun ?? false,
+    eventPageDefault: options.eventPageDefault ?? true,
     appSecret,
   };
 }

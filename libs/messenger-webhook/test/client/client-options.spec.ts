@@ -13,6 +13,7 @@ describe('client options', () => {
       timeout: 15_000,
       retry: { retries: 3, minDelay: 500, maxDelay: 30_000 },
       dryRun: false,
+      eventPageDefault: true,
       appSecret: undefined,
     });
     expect(DEFAULT_GRAPH_API_VERSION).toMatch(/^v\d+\.0$/);
@@ -37,6 +38,7 @@ describe('client options', () => {
     [{ graphApiRetry: { minDelay: 100, maxDelay: 10 } }, 'graphApiRetry.maxDelay must be >= graphApiRetry.minDelay'],
     [{ graphApiRetry: 'often' }, 'graphApiRetry must be false or'],
     [{ graphApiDryRun: 'yes' }, 'graphApiDryRun must be a boolean'],
+    [{ eventPageDefault: 1 }, 'eventPageDefault must be a boolean'],
   ])('fails fast on %j, naming the option', (options, message) => {
     expect(() => resolveOptions({ verifyToken: 'v', appSecret: 's', ...(options as object) })).toThrow(`MessengerWebhookModule: ${message}`);
   });

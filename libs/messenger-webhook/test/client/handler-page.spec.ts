@@ -44,6 +44,11 @@ describe('needsHandlerPage and queuePage', () => {
     expect(needsHandlerPage(config(undefined, { graphApiDryRun: true }), 'messenger')).toBe(true);
   });
 
+  it('never scopes handlers with eventPageDefault: false', () => {
+    expect(needsHandlerPage(config({ P: 't' }, { eventPageDefault: false }), 'messenger')).toBe(false);
+    expect(needsHandlerPage(config('t', { eventPageDefault: false }), 'instagram')).toBe(false);
+  });
+
   it('queues a page-less Messenger call with ctx.reply\'s when there is one page token, apart per page otherwise', () => {
     expect(queuePage(config('t'), {})).toBe(queuePage(config('t'), { pageId: 'PAGE_1', platform: 'messenger' }));
     expect(queuePage(config({ A: 't', B: 'u' }), { pageId: 'A' })).not.toBe(queuePage(config({ A: 't', B: 'u' }), { pageId: 'B' }));
