@@ -31,9 +31,9 @@ export function withHandlerPage(ref: PageRef): PageRef {
 
 /**
  * Whether handlers of events on `platform` must run in the page scope for page-less calls to go out right. Not when
- * `eventPageDefault` is off or nothing can send; not for Messenger events when `pageAccessToken` is one string (one Page: the call without a page
- * already gets its token, platform and queue); always for Instagram events (the platform decides host, token, checks
- * and profile fields), for a map or function of tokens, and in dry run.
+ * `eventPageDefault` is off or nothing can send; not for Messenger events when `pageAccessToken` is one string (one
+ * Page: the call without a page already gets its token, platform and queue); always for Instagram events (the
+ * platform decides host, token, checks and profile fields), for a map or function of tokens, and in dry run.
  */
 export function needsHandlerPage(config: ResolvedClientConfig, platform: MessengerPlatform): boolean {
   if (!config.eventPageDefault) return false;
