@@ -11,9 +11,8 @@ import { DrainJobs, type DrainJobData } from '../../libs/messenger-webhook/src/q
 import { MailboxStore } from '../../libs/messenger-webhook/src/queue/mailbox-store.js';
 import { QueueEdge } from '../../libs/messenger-webhook/src/queue/queue-edge.js';
 import { resolveQueueOptions } from '../../libs/messenger-webhook/src/queue/queue-options.js';
-import { delivery } from '../support/app.js';
+import { MessengerEvents, webhookBody } from 'nestjs-messenger-webhook/testing';
 import { deferred } from '../support/deferred.js';
-import { message } from '../support/events.js';
 import { startRedis, type TestRedis } from '../support/redis-server.js';
 import { eventually, uniqueQueueName } from './queue-kit.js';
 
@@ -65,7 +64,7 @@ describe('queue mode: a drain finishing as a new event arrives', () => {
       },
       { connection: client, prefix: options.prefix, concurrency: 4 },
     );
-    const send = (text: string) => edge.deliver(prepareDelivery(delivery([message({ sender: 'RACE', text })]) as never), { events: 0, dispatched: 0, invalid: 0, duplicates: 0, handlerCalls: 0, failures: 0 });
+    const send = (text: string) => edge.deliver(prepareDelivery(webhookBody(MessengerEvents.text(text, { sender: 'RACE' }))), { events: 0, dispatched: 0, invalid: 0, duplicates: 0, handlerCalls: 0, failures: 0 });
     try {
       await send('first');
       await inWindow.promise;
