@@ -22,6 +22,7 @@ export {
   type HandoverOptions,
   type MessageOptions,
   type MessengerEventFactory,
+  type PostbackOptions,
   type TemplateStatusOptions,
 } from './events.factory.js';
 export {

@@ -19,7 +19,13 @@ function check(raw: object): { kind: EventKind; problems?: string } {
 
 // One row per factory: adding a factory without a row here fails the coverage test below.
 const cases: Record<MessengerEventFactory, Array<[string, () => object, EventKind]>> = {
-  text: [['text', () => MessengerEvents.text('hi'), 'message'], ['reply', () => MessengerEvents.text('yes', { replyTo: 'm_1' }), 'message']],
+  text: [
+    ['text', () => MessengerEvents.text('hi'), 'message'],
+    ['reply', () => MessengerEvents.text('yes', { replyTo: 'm_1' }), 'message'],
+    ['Instagram story reply', () => MessengerEvents.text('love it', { replyToStory: { url: 'https://cdn.example/story.jpg', id: '18000000000000006' } }), 'message'],
+  ],
+  attachments: [['several attachments', () => MessengerEvents.attachments(['file', 'image'], { text: 'both' }), 'message']],
+  unsend: [['Instagram unsent message', () => MessengerEvents.unsend('m_1'), 'message']],
   quickReply: [['quick reply', () => MessengerEvents.quickReply('Yes', 'YES'), 'message']],
   attachment: [
     ...KNOWN_ATTACHMENT_KINDS.map((type): [string, () => object, EventKind] => [`attachment ${type}`, () => MessengerEvents.attachment(type), 'message']),
@@ -34,6 +40,7 @@ const cases: Record<MessengerEventFactory, Array<[string, () => object, EventKin
   postback: [
     ['postback', () => MessengerEvents.postback('GET_STARTED', { title: 'Get Started' }), 'postback'],
     ['postback with referral', () => MessengerEvents.postback('GET_STARTED', { referral: { ref: 'promo' } }), 'postback'],
+    ['postback without a mid', () => MessengerEvents.postback('MENU', { mid: null }), 'postback'],
   ],
   optin: [
     ['plugin opt-in', () => MessengerEvents.optin(), 'optin'],
