@@ -192,6 +192,11 @@ export const MessengerEvents = {
     return event('reaction', { mid: options.mid ?? freshMid(), action: options.action ?? 'react', reaction, ...defined({ emoji }) }, options);
   },
 
+  /** The removal of a reaction from message `mid`, as Meta sends it: `action: 'unreact'` with neither reaction name nor emoji. */
+  unreact(mid: string, options: Omit<EventOptions, 'mid'> = {}) {
+    return event('reaction', { mid, action: 'unreact' as const }, options);
+  },
+
   /** A read receipt: Messenger's `watermark`, or Instagram's seen `mid` when `instagram` is set or a `mid` given. */
   read(options: EventOptions & { watermark?: number; instagram?: boolean } = {}) {
     const timestamp = options.timestamp ?? nextTimestamp();

@@ -34,6 +34,7 @@ const cases: Record<MessengerEventFactory, Array<[string, () => object, EventKin
   ],
   echo: [['echo', () => MessengerEvents.echo('hello', { metadata: 'sent-by-bot' }), 'echo']],
   reaction: [['reaction', () => MessengerEvents.reaction('like'), 'reaction'], ['unreact', () => MessengerEvents.reaction('love', { action: 'unreact', mid: 'm_1' }), 'reaction']],
+  unreact: [['unreact as Meta sends it (no reaction name)', () => MessengerEvents.unreact('m_1'), 'reaction']],
   read: [['Messenger read', () => MessengerEvents.read(), 'read'], ['Instagram seen', () => MessengerEvents.read({ instagram: true }), 'read']],
   delivery: [['delivery', () => MessengerEvents.delivery(), 'delivery']],
   messageEdit: [['message edit', () => MessengerEvents.messageEdit('m_1', 'fixed typo', { numEdit: 2 }), 'message_edit']],
