@@ -31,6 +31,7 @@ import {
   Text,
   type HandlerFailure,
   type MessengerContext,
+  type MessengerEvent,
 } from 'nestjs-messenger-webhook';
 import { MessengerEvents } from 'nestjs-messenger-webhook/testing';
 import { startRedis, type TestRedis } from '../support/redis-server.js';
@@ -43,7 +44,7 @@ const seen = {
   global: [] as string[],
   filtered: [] as Array<{ type: string; message: string }>,
   calls: [] as Array<{ handler: string; args: unknown[]; instanceOf?: boolean }>,
-  scoped: [] as Array<{ request: { event: unknown; context: MessengerContext }; instance: object }>,
+  scoped: [] as Array<{ request: { event: MessengerEvent; context: MessengerContext }; instance: object }>,
   failures: [] as HandlerFailure[],
   hook: [] as HandlerFailure[],
 };
@@ -86,7 +87,7 @@ class TooLongFilter implements ExceptionFilter {
 
 @Injectable({ scope: Scope.REQUEST })
 class PerEventBot {
-  constructor(@Inject(REQUEST) private readonly request: { event: unknown; context: MessengerContext }) {}
+  constructor(@Inject(REQUEST) private readonly request: { event: MessengerEvent; context: MessengerContext }) {}
 
   @OnPostback('SCOPED')
   onScoped() {
