@@ -46,6 +46,11 @@ describe.each(ADAPTERS)('signature of deliveries on %s', (adapter) => {
       expect(recorder.received('OnMessage')).toHaveLength(1);
     });
 
+    it('accepts the two headers Meta sends together (sha256 and the legacy sha1), with allowSha1Signature off', async () => {
+      expect((await client.send(body, { signature: 'both' })).status).toBe(200);
+      expect(recorder.received('OnMessage')).toHaveLength(1);
+    });
+
     it('answers 401 and runs no handler when X-Hub-Signature-256 is missing', async () => {
       const response = await send({});
       expect(response.status).toBe(401);
@@ -66,7 +71,7 @@ describe.each(ADAPTERS)('signature of deliveries on %s', (adapter) => {
     });
 
     it('answers 401 for a valid legacy sha1 X-Hub-Signature alone, since allowSha1Signature is off', async () => {
-      const response = await send({ 'x-hub-signature': signSha1(body, APP_SECRET) });
+      const response = await client.send(body, { signature: 'sha1' });
       expect(response.status).toBe(401);
       expect(response.body).toContain('allowSha1Signature');
       expect(recorder.calls).toEqual([]);
@@ -143,8 +148,13 @@ describe.each(ADAPTERS)('signature of deliveries on %s', (adapter) => {
     afterAll(() => app.close());
 
     it('accepts a valid legacy sha1 X-Hub-Signature', async () => {
-      const response = await client.send(body, { secret: null, headers: { 'x-hub-signature': signSha1(body, APP_SECRET) } });
+      const response = await client.send(body, { signature: 'sha1' });
       expect(response.status).toBe(200);
+      expect(recorder.received('OnMessage')).toHaveLength(1);
+    });
+
+    it('accepts the two headers together, as Meta sends them', async () => {
+      expect((await client.send(body, { signature: 'both' })).status).toBe(200);
       expect(recorder.received('OnMessage')).toHaveLength(1);
     });
 
