@@ -7,7 +7,7 @@ import { APP_SECRET, startServer, VERIFY_TOKEN, type TestServer } from '../suppo
 import { deferred } from '../support/deferred.js';
 import { message, multiEntryDelivery } from '../support/events.js';
 import { startRedis, type TestRedis } from '../support/redis-server.js';
-import { eventually, startQueueServer, startQueueWorker, uniqueQueueName } from '../queue/queue-kit.js';
+import { eventually, startQueueApp, startQueueWorker, uniqueQueueName, type QueueApp } from '../queue/queue-kit.js';
 
 const TOKENS = { PAGE_A: 'EAAG-token-of-page-a-0123456789', PAGE_B: 'EAAG-token-of-page-b-9876543210' };
 const INSTAGRAM_TOKEN = 'IGQW-instagram-login-token-77777';
@@ -210,18 +210,18 @@ describe('with eventPageDefault: false', () => {
 describe('queue mode: a worker\'s handlers default to the event\'s page too', () => {
   let redis: TestRedis;
   let graph: FakeGraphApi;
-  let edge: TestServer;
+  let edge: QueueApp;
   let worker: INestApplicationContext;
 
   beforeAll(async () => {
     redis = await startRedis();
     graph = await createFakeGraphApi({ accessTokens: Object.values(TOKENS) });
     const queue = { connection: redis.url, name: uniqueQueueName('handler-page'), attempts: 1 };
-    edge = await startQueueServer({ ...queue, role: 'edge' }, { providers: [] });
+    edge = await startQueueApp({ ...queue, role: 'edge' }, { providers: [] });
     worker = await startQueueWorker(queue, [PagelessBot], { extra: { pageAccessToken: TOKENS, graphApiUrl: graph.url, graphApiRetry: { minDelay: 1, maxDelay: 20 } } });
   });
   afterAll(async () => {
-    await edge?.close();
+    await edge?.app.close();
     await worker?.close();
     await redis?.stop();
     await graph?.close();
@@ -232,7 +232,7 @@ describe('queue mode: a worker\'s handlers default to the event\'s page too', ()
       { pageId: 'PAGE_A', events: [message({ sender: 'EVE', text: 'hi' })] },
       { pageId: 'PAGE_B', events: [message({ sender: 'FAY', text: 'hi' })] },
     ]);
-    expect((await edge.post(body)).status).toBe(200);
+    expect((await edge.client.send(body)).status).toBe(200);
     await eventually(() => graph.messages.length === 2, () => JSON.stringify(byToken(graph)));
     expect(byToken(graph).filter(([, , text]) => text).sort()).toEqual([
       [TOKENS.PAGE_A, 'EVE', 'hi EVE'],
