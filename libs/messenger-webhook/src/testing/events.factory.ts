@@ -293,13 +293,13 @@ export const MessengerEvents = {
 
   /** Thread control passed to this app (Handover Protocol). */
   passThreadControl(options: HandoverOptions = {}) {
-    const fields = { new_owner_app_id: options.newOwnerAppId ?? DEFAULT_APP_ID, previous_owner_app_id: options.previousOwnerAppId ?? 263902037430900 };
+    const fields = { new_owner_app_id: options.newOwnerAppId ?? DEFAULT_APP_ID, previous_owner_app_id: options.previousOwnerAppId === undefined ? 263902037430900 : options.previousOwnerAppId };
     return event('pass_thread_control', { ...fields, ...defined({ metadata: options.metadata }) }, options);
   },
 
   /** Thread control taken from this app (Handover Protocol). */
   takeThreadControl(options: HandoverOptions = {}) {
-    const fields = { previous_owner_app_id: options.previousOwnerAppId ?? DEFAULT_APP_ID, new_owner_app_id: options.newOwnerAppId ?? 263902037430900 };
+    const fields = { previous_owner_app_id: options.previousOwnerAppId === undefined ? DEFAULT_APP_ID : options.previousOwnerAppId, new_owner_app_id: options.newOwnerAppId ?? 263902037430900 };
     return event('take_thread_control', { ...fields, ...defined({ metadata: options.metadata }) }, options);
   },
 
