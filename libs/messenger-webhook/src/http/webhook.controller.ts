@@ -24,6 +24,7 @@ import type { WebhookVersion } from './webhook-route.js';
 import { envelopeProblem, type WebhookEnvelope } from '../delivery/envelope.js';
 import { answerHandshake } from './handshake.js';
 import { DeliveryDeadline } from '../dispatch/delivery-deadline.js';
+import { TIMED_OUT } from '../dispatch/handler-watchdog.js';
 import { DeliveryRefusedError } from '../dispatch/delivery-transport.js';
 import { MessengerDispatcher } from '../dispatch/messenger-dispatcher.js';
 import { MESSENGER_WEBHOOK_CONFIG } from '../messenger-webhook.constants.js';
@@ -135,7 +136,7 @@ export function createWebhookController(path: string, decorators: readonly Class
           if (error instanceof DeliveryRefusedError) throw new ServiceUnavailableException(error.message);
           throw error;
         }
-      } else if (this.config.dispatch === 'await' && !(await this.deadline.wait(delivery.summary))) {
+      } else if (this.config.dispatch === 'await' && (await this.deadline.watch(delivery.summary)) === TIMED_OUT) {
         this.logger.warn(`Answered a delivery at deliveryDeadline (${this.deadline.ms} ms) before its handlers settled: they go on in the background`);
       }
       delivery.acknowledge();
