@@ -5,7 +5,9 @@
  *
  * Flags: `--quick` (2 short rounds, 100k-event heap run: for trying the script, not for figures), `--no-build`,
  * `--no-queue` (skip the queue-mode case, which needs redis-server).
- * Environment: BENCH_ROUNDS, BENCH_SECONDS, BENCH_WARMUP, BENCH_CONNECTIONS, BENCH_HEAP_BATCHES override the defaults.
+ * Environment: BENCH_ROUNDS, BENCH_SECONDS, BENCH_WARMUP, BENCH_CONNECTIONS, BENCH_HEAP_BATCHES override the defaults;
+ * BENCH_CASES (comma-separated HTTP case ids, e.g. `fastify-single,express-single`) runs only those HTTP cases, and
+ * `--no-pipeline` skips the in-process pipeline runs: both for quick iteration, not for the published figures.
  */
 import { fork, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -118,9 +120,18 @@ async function measure(testCase, variant, payload) {
   }
 }
 
+/** The HTTP cases BENCH_CASES selects (all when unset); an unknown id is an error rather than an empty run. */
+function selectedCases() {
+  const wanted = (process.env.BENCH_CASES ?? '').split(',').map((id) => id.trim()).filter(Boolean);
+  if (wanted.length === 0) return CASES;
+  const unknown = wanted.filter((id) => !CASES.some((testCase) => testCase.id === id));
+  if (unknown.length > 0) throw new Error(`BENCH_CASES: unknown case(s) ${unknown.join(', ')}; known: ${CASES.map((testCase) => testCase.id).join(', ')}`);
+  return CASES.filter((testCase) => wanted.includes(testCase.id));
+}
+
 async function runHttpCases(payloads) {
   const results = [];
-  for (const testCase of CASES) {
+  for (const testCase of selectedCases()) {
     const rounds = [];
     for (let round = 0; round < config.rounds; round++) {
       const order = round % 2 === 0 ? testCase.variants : [...testCase.variants].reverse();
@@ -192,12 +203,15 @@ async function main() {
       `${config.connections} connections; bodies ${payloads[1].body.length} B and ${payloads[config.batchEvents].body.length} B\n`,
   );
   const http = await runHttpCases(payloads);
-  process.stderr.write('  pipeline: throughput with and without validation, then heap over many events\n');
-  const pipeline = {
-    validated: await runPipeline(['throughput', 'on', String(config.pipelineSeconds)]),
-    unvalidated: await runPipeline(['throughput', 'off', String(config.pipelineSeconds)]),
-    heap: await runPipeline(['heap', String(config.heapBatches)]),
-  };
+  let pipeline = null;
+  if (!args.has('--no-pipeline')) {
+    process.stderr.write('  pipeline: throughput with and without validation, then heap over many events\n');
+    pipeline = {
+      validated: await runPipeline(['throughput', 'on', String(config.pipelineSeconds)]),
+      unvalidated: await runPipeline(['throughput', 'off', String(config.pipelineSeconds)]),
+      heap: await runPipeline(['heap', String(config.heapBatches)]),
+    };
+  }
   const queue = args.has('--no-queue') ? null : await runQueueBench(distDir, { quick });
   const results = {
     date: new Date(started).toISOString(),
@@ -213,7 +227,7 @@ async function main() {
   mkdirSync(outDir, { recursive: true });
   const table = renderTable(results);
   writeFileSync(join(outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
-  writeFileSync(join(outDir, 'results.md'), renderMarkdown(results) + (queue ? `\n${renderQueue(queue)}` : ''));
+  if (pipeline) writeFileSync(join(outDir, 'results.md'), renderMarkdown(results) + (queue ? `\n${renderQueue(queue)}` : ''));
   console.log(table.text);
   if (queue) console.log(`\n${renderQueue(queue)}`);
   console.log(`Written: .bench/results.json, .bench/results.md (${results.durationSeconds.toFixed(0)} s)`);
