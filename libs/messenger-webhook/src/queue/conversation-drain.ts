@@ -56,9 +56,12 @@ export class ConversationDrain {
   async process(job: Job<DrainJobData>): Promise<void> {
     const owner = job.id;
     if (!owner) throw new Error('a drain job without an id');
-    const results = await Promise.allSettled(job.data.cs.map((conversation) => this.slots.run(() => this.drain(conversation, owner))));
+    const conversations = job.data.cs ?? (await this.mailboxes.claimsOf(owner));
+    const results = await Promise.allSettled(conversations.map((conversation) => this.slots.run(() => this.drain(conversation, owner))));
     const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
     if (failed) throw failed.reason;
+    // Every conversation it claimed is released or handed over: a retry of this job would have nothing left to do.
+    if (!job.data.cs) await this.mailboxes.dropClaims(owner);
   }
 
   /** Drains one conversation for drain job `owner`, while that job owns it. */

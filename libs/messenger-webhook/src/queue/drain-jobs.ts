@@ -4,14 +4,17 @@ import type { Job, Queue } from 'bullmq';
 /** The BullMQ job name of a drain. */
 export const DRAIN_JOB = 'drain';
 
-/** What a drain job carries: the conversations it owns; their events wait in the conversations' mailboxes. */
+/**
+ * What a drain job carries: the conversations it owns (their events wait in their mailboxes), or nothing when an edge
+ * added it at the same time as the script that claimed them, and the job reads them from its claims list.
+ */
 export interface DrainJobData {
   /** The conversation keys (`object|page|person`). */
-  readonly cs: readonly string[];
+  readonly cs?: readonly string[];
 }
 
 /** How many idle conversations one drain job takes at most: enough to share a job's cost, few enough to share the load. */
-export const CONVERSATIONS_PER_DRAIN = 8;
+export const CONVERSATIONS_PER_DRAIN = 16;
 
 /**
  * Adds drain jobs. A drain job drains the conversations that the `owner` hash says it owns (see `queue-scripts.ts`):
@@ -26,11 +29,14 @@ export class DrainJobs {
     return randomUUID();
   }
 
-  /** Adds drain jobs, by id, with the conversations each owns; `delay` (ms) makes them wait first (a retry's backoff). */
-  async add(jobs: ReadonlyMap<string, readonly string[]>, delay = 0): Promise<void> {
+  /**
+   * Adds drain jobs, by id, with the conversations each owns (`null`: the job reads its claims list); `delay` (ms) makes
+   * them wait first (a retry's backoff).
+   */
+  async add(jobs: ReadonlyMap<string, readonly string[] | null>, delay = 0): Promise<void> {
     const bulk = [...jobs].map(([jobId, cs]) => ({
       name: DRAIN_JOB,
-      data: { cs } satisfies DrainJobData,
+      data: (cs ? { cs } : {}) satisfies DrainJobData,
       opts: {
         jobId,
         ...(delay > 0 ? { delay } : {}),

@@ -1,5 +1,6 @@
 import type { Redis as RedisClient } from 'ioredis';
 import { QueueKeys } from './queue-keys.js';
+import { TurnBatch } from './turn-batch.js';
 import { ACK_AND_TAKE, CLAIM, DEAD_LETTER, DROP, ENQUEUE, REPLAY, type TakeReply } from './queue-scripts.js';
 
 /** What {@link MailboxStore.enqueue} says about one event: its code, and the drain job that must exist for it ('' for none). */
@@ -35,7 +36,7 @@ export interface DeadLetterRecord {
 interface ScriptedClient {
   mwEnqueue(...args: Array<string | number>): Promise<[number[], string[]]>;
   mwClaim(...args: Array<string | number>): Promise<string[]>;
-  mwAckAndTake(...args: Array<string | number>): Promise<[string, number, number]>;
+  mwAckAndTake(...args: Array<string | number>): Promise<Array<string | number>>;
   mwDeadLetter(...args: Array<string | number>): Promise<[string, number, number]>;
   mwReplay(...args: Array<string | number>): Promise<number>;
   mwDrop(...args: Array<string | number>): Promise<number>;
@@ -48,6 +49,7 @@ interface ScriptedClient {
 export class MailboxStore {
   readonly keys: QueueKeys;
   private readonly scripted: ScriptedClient;
+  private readonly acks = new TurnBatch<{ conversation: string; job: string; ackId: string; handover: string }, TakeReply>((requests) => this.ackAndTakeMany(requests), 500);
 
   constructor(
     private readonly redis: RedisClient,
@@ -70,13 +72,22 @@ export class MailboxStore {
   }
 
   /**
-   * Records and enqueues the events of one or more deliveries in one atomic step. Idle conversations are claimed for new
-   * drain jobs `<jobPrefix>-<n>`, `perJob` conversations to each; the reply names, per event, the job that must exist.
+   * Records and enqueues the events of one or more deliveries in one atomic step. Idle conversations are claimed for the
+   * drain jobs `<jobPrefix>-<n>` (n < jobs), `perJob` conversations to each, and listed in their claims lists; the reply
+   * names, per event, the job that must exist.
    */
-  async enqueue(events: ReadonlyArray<{ eventId: string; conversation: string; entry: string }>, dedupeTtl: number, now: number, jobPrefix: string, perJob: number): Promise<EnqueueReply> {
+  async enqueue(
+    events: ReadonlyArray<{ eventId: string; conversation: string; entry: string }>,
+    dedupeTtl: number,
+    now: number,
+    jobPrefix: string,
+    perJob: number,
+    jobs: number,
+  ): Promise<EnqueueReply> {
     const { keys } = this;
     const keyList: string[] = [keys.pending, keys.depth, keys.blocked, keys.owner];
-    const args: Array<string | number> = [dedupeTtl, now, jobPrefix, perJob];
+    for (let index = 0; index < jobs; index++) keyList.push(keys.claims(`${jobPrefix}-${index}`));
+    const args: Array<string | number> = [dedupeTtl, now, jobPrefix, perJob, jobs];
     for (const event of events) {
       keyList.push(keys.seen(event.eventId), keys.mailbox(event.conversation));
       args.push(event.conversation, event.entry);
@@ -85,14 +96,35 @@ export class MailboxStore {
     return { codes: codes as EnqueueCode[], owners };
   }
 
+  /** The conversations an edge claimed for drain job `jobId` (see {@link enqueue}). */
+  claimsOf(jobId: string): Promise<string[]> {
+    return this.redis.lrange(this.keys.claims(jobId), 0, -1);
+  }
+
+  /** Forgets the claims list of a drain job that finished. */
+  async dropClaims(jobId: string): Promise<void> {
+    await this.redis.del(this.keys.claims(jobId));
+  }
+
   /**
    * For drain `job`: acknowledges `ackId` (if it is still the head) and takes the next event, or, when `handover` names
-   * another drain job, hands the conversation to it. Length -1: `job` does not own the conversation.
+   * another drain job, hands the conversation to it. Length -1: `job` does not own the conversation. The calls of one
+   * event-loop turn share one script call.
    */
-  async ackAndTake(conversation: string, job: string, ackId: string, handover = ''): Promise<TakeReply> {
+  ackAndTake(conversation: string, job: string, ackId: string, handover = ''): Promise<TakeReply> {
+    return this.acks.submit([{ conversation, job, ackId, handover }]).then((replies) => replies[0]!);
+  }
+
+  private async ackAndTakeMany(requests: ReadonlyArray<{ conversation: string; job: string; ackId: string; handover: string }>): Promise<TakeReply[]> {
     const { keys } = this;
-    const reply = await this.scripted.mwAckAndTake(6, keys.mailbox(conversation), keys.runs, keys.pending, keys.depth, keys.blocked, keys.owner, conversation, ackId, job, handover);
-    return [reply[0], Number(reply[1]), Number(reply[2])];
+    const keyList = [keys.runs, keys.pending, keys.depth, keys.blocked, keys.owner];
+    const args: string[] = [];
+    for (const request of requests) {
+      keyList.push(keys.mailbox(request.conversation));
+      args.push(request.conversation, request.ackId, request.job, request.handover);
+    }
+    const flat = await this.scripted.mwAckAndTake(keyList.length, ...keyList, ...args);
+    return requests.map((_request, index) => [String(flat[3 * index]), Number(flat[3 * index + 1]), Number(flat[3 * index + 2])]);
   }
 
   /** Moves the head event `eventId` to the dead letters; blocks the conversation, or takes the next event, or hands over. */

@@ -108,7 +108,7 @@ export class MessengerQueue implements OnModuleInit, OnApplicationBootstrap, OnM
       maxStalledCount: Number.MAX_SAFE_INTEGER,
     });
     this.worker.on('error', (error) => this.connectionLog.say(`Queue worker: ${error.message}`));
-    this.worker.on('failed', (job, error) => this.logger.error(`Queue: drain of ${job?.data.cs.join(', ') ?? 'a conversation'} failed: ${error.message}`));
+    this.worker.on('failed', (job, error) => this.logger.error(`Queue: drain job ${job?.id ?? ''} failed: ${error.message}`));
     this.reconciler = setInterval(() => void this.reconcile(), Math.max(options.lockDuration, 5_000));
     this.reconciler.unref();
   }

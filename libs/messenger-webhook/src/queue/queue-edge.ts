@@ -4,7 +4,7 @@ import { DeliveryRefusedError, type DeliveryTransport } from '../dispatch/delive
 import type { DispatchSummary } from '../dispatch/messenger-dispatcher.js';
 import type { PreparedDelivery } from '../dispatch/prepared-event.js';
 import { CONVERSATIONS_PER_DRAIN, type DrainJobs } from './drain-jobs.js';
-import { EnqueueBatch } from './enqueue-batch.js';
+import { TurnBatch } from './turn-batch.js';
 import { EnqueueCode, type MailboxStore } from './mailbox-store.js';
 import { encodeEntry } from './queued-entry.js';
 import { RateLimitedLog } from './rate-limited-log.js';
@@ -27,7 +27,7 @@ interface QueuedEvent {
  */
 export class QueueEdge implements DeliveryTransport {
   private readonly outage: RateLimitedLog;
-  private readonly batch = new EnqueueBatch<QueuedEvent, EnqueueCode>((events) => this.write(events), MAX_EVENTS_PER_WRITE);
+  private readonly batch = new TurnBatch<QueuedEvent, EnqueueCode>((events) => this.write(events), MAX_EVENTS_PER_WRITE);
 
   constructor(
     private readonly redis: RedisClient,
@@ -62,19 +62,27 @@ export class QueueEdge implements DeliveryTransport {
     return summary;
   }
 
-  /** One script call for the events of every delivery of this turn, then the drain jobs it claimed conversations for. */
+  /**
+   * One script call for the events of every delivery of this turn, and the drain jobs for the conversations it claims,
+   * sent together: the jobs go out right behind the script on the same connection, so Redis runs the script first and
+   * the edge waits one round trip, not two. A job whose conversations all turned out busy finds its claims list empty
+   * and completes at once.
+   */
   private async write(events: QueuedEvent[]): Promise<EnqueueCode[]> {
-    const { codes, owners } = await this.bounded(this.mailboxes.enqueue(events, this.settings.dedupeTtl, Date.now(), this.drains.newId(), CONVERSATIONS_PER_DRAIN));
-    const jobs = new Map<string, string[]>();
+    const prefix = this.drains.newId();
+    const count = Math.ceil(events.length / CONVERSATIONS_PER_DRAIN);
+    const jobs = new Map<string, null>(Array.from({ length: count }, (_unused, index) => [`${prefix}-${index}`, null]));
+    const enqueued = this.mailboxes.enqueue(events, this.settings.dedupeTtl, Date.now(), prefix, CONVERSATIONS_PER_DRAIN, count);
+    const added = this.drains.add(jobs);
+    const [{ codes, owners }] = await this.bounded(Promise.all([enqueued, added]));
+    // A redelivery whose conversation is owned by a job of an earlier write (perhaps of an edge that died before adding
+    // it): add that job again, a no-op when it exists. Before the 200, like every job.
+    const earlier = new Map<string, null>();
     codes.forEach((code, index) => {
       const owner = owners[index];
-      if ((code !== EnqueueCode.QueuedFirst && code !== EnqueueCode.DuplicateWaiting) || !owner) return;
-      const conversations = jobs.get(owner) ?? [];
-      if (!conversations.includes(events[index]!.conversation)) conversations.push(events[index]!.conversation);
-      jobs.set(owner, conversations);
+      if (code === EnqueueCode.DuplicateWaiting && owner && !jobs.has(owner)) earlier.set(owner, null);
     });
-    // Before the 200: an event acknowledged without its drain job could wait for the safety net.
-    if (jobs.size > 0) await this.bounded(this.drains.add(jobs));
+    if (earlier.size > 0) await this.bounded(this.drains.add(earlier));
     return codes;
   }
 

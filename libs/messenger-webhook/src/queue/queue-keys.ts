@@ -32,6 +32,11 @@ export class QueueKeys {
     return `${this.base}owner`;
   }
 
+  /** The conversations an edge claimed for drain job `jobId`, which was added before it knew them (LIST). */
+  claims(jobId: string): string {
+    return `${this.base}claims:${jobId}`;
+  }
+
   /** Conversations with events waiting, scored by when their head event started waiting (ZSET). */
   get pending(): string {
     return `${this.base}pending`;

@@ -44,37 +44,40 @@ end
 `;
 
 /**
- * Enqueues the events of one or more deliveries. KEYS: pending, depth, blocked, owner, then (seen, mailbox) per event.
- * ARGV: dedupe TTL in ms (0 = no dedupe), now, drain job id prefix, conversations per new drain job, then
- * (conversation, entry) per event. An idle conversation (no owner, not blocked) that gets an event is claimed for a
- * new drain job, `<prefix>-<n>`, `per` conversations to each. Returns { codes, owners }, per event: 1 queued, 2 queued
- * behind others (a drain owns it, or it is blocked), 0 a redelivery, 3 a redelivery whose mailbox still waits; owners
- * names the drain job that must exist for codes 1 and 3 ('' for a blocked conversation): a crash between this script
- * and adding that job must not strand the conversation, so a redelivery adds it again (a no-op when it exists).
+ * Enqueues the events of one or more deliveries. KEYS: pending, depth, blocked, owner, then the claims list of each
+ * new drain job, then (seen, mailbox) per event. ARGV: dedupe TTL in ms (0 = no dedupe), now, drain job id prefix,
+ * conversations per new drain job, number of new drain jobs, then (conversation, entry) per event. An idle conversation
+ * (no owner, not blocked) that gets an event is claimed for new drain job `<prefix>-<n>` (`per` conversations to each)
+ * and listed in its claims list. Returns { codes, owners }, per event: 1 queued, 2 queued behind others (a drain owns
+ * it, or it is blocked), 0 a redelivery, 3 a redelivery whose mailbox still waits; owners names the drain job that must
+ * exist for codes 1 and 3 ('' for a blocked conversation): a crash between this script and adding that job must not
+ * strand the conversation, so a redelivery adds it again (a no-op when it exists).
  */
 export const ENQUEUE = `
 local ttl = tonumber(ARGV[1])
-local prefix, per = ARGV[3], tonumber(ARGV[4])
+local prefix, per, jobs = ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
 local claimed = 0
 local codes, owners = {}, {}
 local function ownerOf(conversation)
   if redis.call('HEXISTS', KEYS[3], conversation) == 1 then return '' end
   local owner = redis.call('HGET', KEYS[4], conversation)
   if owner then return owner end
-  owner = prefix .. '-' .. math.floor(claimed / per)
+  local chunk = math.min(math.floor(claimed / per), jobs - 1)
   claimed = claimed + 1
+  owner = prefix .. '-' .. chunk
   redis.call('HSET', KEYS[4], conversation, owner)
+  redis.call('RPUSH', KEYS[5 + chunk], conversation)
   return owner
 end
-for i = 1, (#KEYS - 4) / 2 do
-  local box = KEYS[4 + 2 * i]
-  local conversation = ARGV[3 + 2 * i]
+for i = 1, (#KEYS - 4 - jobs) / 2 do
+  local box = KEYS[4 + jobs + 2 * i]
+  local conversation = ARGV[4 + 2 * i]
   local fresh = true
-  if ttl > 0 then fresh = redis.call('SET', KEYS[3 + 2 * i], '1', 'PX', ttl, 'NX') end
+  if ttl > 0 then fresh = redis.call('SET', KEYS[3 + jobs + 2 * i], '1', 'PX', ttl, 'NX') end
   codes[i], owners[i] = 0, ''
   if fresh then
     redis.call('INCR', KEYS[2])
-    local first = redis.call('RPUSH', box, ARGV[4 + 2 * i]) == 1
+    local first = redis.call('RPUSH', box, ARGV[5 + 2 * i]) == 1
     local owned = redis.call('HGET', KEYS[4], conversation)
     if owned then
       codes[i] = 2
@@ -92,23 +95,30 @@ return { codes, owners }
 `;
 
 /**
- * Acknowledges the event a drain just handled (pops it only if it is still the head: an orphaned run of a worker that
- * lost its lock cannot pop someone else's event), then takes the next or hands the conversation over. KEYS: mailbox,
- * runs, pending, depth, blocked, owner. ARGV: conversation, id to acknowledge ('' for none), drain job id, drain job id
- * to hand over to ('' to take the next). Returns { entry, starts, length }.
+ * For each of several conversations: acknowledges the event its drain just handled (pops it only if it is still the
+ * head: an orphaned run of a worker that lost its lock cannot pop someone else's event), then takes the next or hands
+ * the conversation over. KEYS: runs, pending, depth, blocked, owner, then the mailbox per conversation. ARGV, per
+ * conversation: conversation, id to acknowledge ('' for none), drain job id, drain job id to hand over to ('' to take
+ * the next). Returns { entry, starts, length } per conversation, flattened.
  */
 export const ACK_AND_TAKE = `${HEAD_HELPERS}${TAKE}
-local box, runs, pending, depth, blocked, owner = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
-local id = ARGV[2]
-if id ~= '' then
-  local head = redis.call('LINDEX', box, 0)
-  if head and idOf(head) == id then
-    redis.call('LPOP', box)
-    redis.call('DECR', depth)
-    redis.call('HDEL', runs, id)
+local runs, pending, depth, blocked, owner = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local replies = {}
+for i = 1, #KEYS - 5 do
+  local box = KEYS[5 + i]
+  local id = ARGV[4 * i - 2]
+  if id ~= '' then
+    local head = redis.call('LINDEX', box, 0)
+    if head and idOf(head) == id then
+      redis.call('LPOP', box)
+      redis.call('DECR', depth)
+      redis.call('HDEL', runs, id)
+    end
   end
+  local reply = take(box, runs, pending, blocked, owner, ARGV[4 * i - 3], ARGV[4 * i - 1], ARGV[4 * i])
+  replies[#replies + 1], replies[#replies + 2], replies[#replies + 3] = reply[1], reply[2], reply[3]
 end
-return take(box, runs, pending, blocked, owner, ARGV[1], ARGV[3], ARGV[4])
+return replies
 `;
 
 /**

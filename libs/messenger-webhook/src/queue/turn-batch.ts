@@ -1,4 +1,4 @@
-/** One delivery's events waiting for the next flush, with the promise its webhook request waits on. */
+/** One caller's items waiting for the next flush, with the promise it waits on. */
 interface Waiting<E, R> {
   readonly events: readonly E[];
   readonly resolve: (replies: R[]) => void;
@@ -6,11 +6,12 @@ interface Waiting<E, R> {
 }
 
 /**
- * Coalesces the deliveries that reach the edge in one turn of the event loop into one write to Redis: one script
- * call and one job add for all of them, instead of one each. A delivery is never split across writes, and each waits
- * for its own write (its `200` still means its events are in Redis); `maxEvents` bounds one script's run in Redis.
+ * Coalesces what callers ask for in one turn of the event loop into one write to Redis (one script call instead of
+ * one each): the deliveries reaching an edge together, the acknowledgements of the conversations a worker runs at the
+ * same time. One caller's items are never split across writes, and each caller waits for its own write (an edge's
+ * `200` still means its events are in Redis); `maxEvents` bounds one script's run in Redis.
  */
-export class EnqueueBatch<E, R> {
+export class TurnBatch<E, R> {
   private waiting: Array<Waiting<E, R>> = [];
   private scheduled = false;
 
@@ -25,7 +26,7 @@ export class EnqueueBatch<E, R> {
       this.waiting.push({ events, resolve, reject });
       if (!this.scheduled) {
         this.scheduled = true;
-        // After the poll phase: every delivery whose body arrived in this turn is in by then.
+        // After the poll phase: every delivery whose body arrived in this turn, every reply read in it, is in by then.
         setImmediate(() => this.flush());
       }
     });
