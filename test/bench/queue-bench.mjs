@@ -166,7 +166,7 @@ export async function waitForCalls(processes, expected, timeoutMs) {
 
 /** One measured setup: fresh Redis and processes; `mode` 'queue' (edge + 2 workers) or 'inprocess'. */
 async function measure(distDir, mode, adapter, scenario, nice) {
-  const redis = mode === 'queue' ? await startRedis(nice) : null;
+  const redis = mode === 'queue' ? await startRedis() : null;
   const name = `bench-${Date.now()}`;
   const processes = [];
   try {
@@ -216,7 +216,8 @@ async function measure(distDir, mode, adapter, scenario, nice) {
 
 /**
  * Runs the queue cases against in-process on the same adapter; returns figures for the report. `nice` > 0 runs the
- * workers and Redis at that CPU priority (the edge as a machine of its own would have it); `only` picks case ids.
+ * workers at that lower CPU priority (as if they had machines of their own; the edge waits on Redis, so Redis keeps
+ * the edge's); `only` picks case ids.
  */
 export async function runQueueBench(distDir, { quick = false, adapter = 'express', nice = 0, only = null } = {}) {
   const latency = { eventsPerDelivery: 1, rate: 500, seconds: quick ? 3 : 10, connections: 10 };
@@ -233,7 +234,7 @@ export async function runQueueBench(distDir, { quick = false, adapter = 'express
   return { adapter, niceWorkers: nice, cases };
 }
 
-/** `--nice=N` (workers and Redis at nice N) and `--cases=a,b` (case ids) from the command line. */
+/** `--nice=N` (workers at nice N) and `--cases=a,b` (case ids) from the command line. */
 export function queueFlags(argv) {
   const value = (name) => argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
   return { nice: Number(value('nice') ?? 0) || 0, only: value('cases')?.split(',') ?? null };
@@ -259,7 +260,7 @@ export function renderQueue(queue) {
       'throughput-batch10: 10-event deliveries (Meta batches under load) as fast as they are taken; throughput-single: one event per delivery. ' +
       'End-to-end events/s runs from the first request until the handlers were called for every event. CPU per event is read from each ' +
       'process (Redis from /proc) over the same window; "2-core capacity" = 2 CPU-seconds ÷ CPU per event, what the setup would do with both cores to itself ' +
-      `(the load generator excluded), the figure to read when the machine is shared.${queue.niceWorkers ? ` Workers and Redis run at nice ${queue.niceWorkers} (the edge and autocannon at 0): the edge gets the CPU first, as on a machine of its own.` : ''}`,
+      `(the load generator excluded), the figure to read when the machine is shared.${queue.niceWorkers ? ` The workers run at nice ${queue.niceWorkers} (the edge, Redis and autocannon at 0): the edge and the Redis it waits on get the CPU first, as if the workers had machines of their own.` : ''}`,
     '',
     '| Case | Setup | deliveries | req/s | p50 ms | p99 ms | end-to-end events/s | CPU µs/event: HTTP / workers / Redis | 2-core capacity, events/s | failed |',
     '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',

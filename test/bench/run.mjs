@@ -5,8 +5,8 @@
  *
  * Flags: `--quick` (2 short rounds, 100k-event heap run: for trying the script, not for figures), `--no-build`,
  * `--no-queue` (skip the queue-mode case, which needs redis-server), `--queue-only` (only the queue-mode case),
- * `--fastify` (the queue case on Fastify instead of Express), `--nice=N` (queue workers and Redis at nice N, the edge at
- * 0, as if it had a machine of its own), `--cases=latency-500,throughput-batch10,throughput-single` (queue cases to run).
+ * `--fastify` (the queue case on Fastify instead of Express), `--nice=N` (queue workers at nice N, the edge and Redis at
+ * 0, as if the workers had machines of their own), `--cases=latency-500,throughput-batch10,throughput-single` (queue cases to run).
  * Environment: BENCH_ROUNDS, BENCH_SECONDS, BENCH_WARMUP, BENCH_CONNECTIONS, BENCH_HEAP_BATCHES override the defaults.
  */
 import { fork, spawnSync } from 'node:child_process';
