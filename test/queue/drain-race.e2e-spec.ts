@@ -75,7 +75,8 @@ describe('queue mode: a drain finishing as a new event arrives', () => {
       window.resolve();
       await eventually(() => handled.length === 2, () => `handled ${JSON.stringify(handled)}: the second event was stranded`, 10_000);
       expect(handled).toEqual(['first', 'second']);
-      expect(drainsRun).toBe(2);
+      // The second event ran in a drain of its own, which completes once it acknowledged it.
+      await eventually(() => drainsRun === 2, () => `${drainsRun} drain(s) completed`, 10_000);
     } finally {
       window.resolve();
       await worker.close();

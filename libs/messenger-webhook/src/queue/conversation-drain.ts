@@ -23,6 +23,8 @@ export class ConversationDrain {
   private readonly lastErrors = new Map<string, string>();
   private readonly subscription: Subscription;
   private readonly slots: ConcurrencyLimiter;
+  /** Conversations of this worker's drain jobs running or waiting for a slot. */
+  private held = 0;
   private closing = false;
 
   constructor(
@@ -57,7 +59,15 @@ export class ConversationDrain {
     const owner = job.id;
     if (!owner) throw new Error('a drain job without an id');
     const conversations = job.data.cs ?? (await this.mailboxes.claimsOf(owner));
-    const results = await Promise.allSettled(conversations.map((conversation) => this.slots.run(() => this.drain(conversation, owner))));
+    // A worker keeps no more conversations than it has free slots (at least one): the rest go back to the queue at once
+    // for a worker with room, instead of waiting here behind slow handlers while another worker idles.
+    const kept = conversations.slice(0, Math.max(1, this.settings.concurrency - this.held));
+    const returned = conversations.slice(kept.length);
+    this.held += kept.length;
+    const results = await Promise.allSettled([
+      ...kept.map((conversation) => this.slots.run(() => this.drain(conversation, owner)).finally(() => this.held--)),
+      ...(returned.length > 0 ? [this.handOverAll(returned, owner)] : []),
+    ]);
     const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
     if (failed) throw failed.reason;
     // Every conversation it claimed is released or handed over: a retry of this job would have nothing left to do.
@@ -93,6 +103,14 @@ export class ConversationDrain {
       if (this.closing || handled >= this.settings.batch) return this.handOver(conversation, owner, eventId);
       next = await this.mailboxes.ackAndTake(conversation, owner, eventId);
     }
+  }
+
+  /** Hands conversations this worker has no room for to one new drain job. */
+  private async handOverAll(conversations: readonly string[], owner: string): Promise<void> {
+    const successor = this.drains.newId();
+    const replies = await Promise.all(conversations.map((conversation) => this.mailboxes.ackAndTake(conversation, owner, '', successor)));
+    const handed = conversations.filter((_conversation, index) => replies[index]![2] > 0);
+    if (handed.length > 0) await this.drains.addOne(successor, handed);
   }
 
   /**
