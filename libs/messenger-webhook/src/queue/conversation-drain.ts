@@ -11,6 +11,9 @@ import { backoffDelay, type ResolvedQueueOptions } from './queue-options.js';
 import { decodeEntry, entryId } from './queued-entry.js';
 import type { TakeReply } from './queue-scripts.js';
 
+/** How long a conversation of a drain job waits for a free slot on its worker before it goes back to the queue. */
+export const HAND_BACK_AFTER_MS = 1_000;
+
 /**
  * The processor of drain jobs. A drain job owns a few conversations (the `owner` hash in Redis); for each, in parallel
  * up to the worker's `concurrency`, it takes the mailbox head, runs it through the shared {@link EventRunner}, and only
@@ -23,8 +26,6 @@ export class ConversationDrain {
   private readonly lastErrors = new Map<string, string>();
   private readonly subscription: Subscription;
   private readonly slots: ConcurrencyLimiter;
-  /** Conversations of this worker's drain jobs running or waiting for a slot. */
-  private held = 0;
   private closing = false;
 
   constructor(
@@ -59,15 +60,7 @@ export class ConversationDrain {
     const owner = job.id;
     if (!owner) throw new Error('a drain job without an id');
     const conversations = job.data.cs ?? (await this.mailboxes.claimsOf(owner));
-    // A worker keeps no more conversations than it has free slots (at least one): the rest go back to the queue at once
-    // for a worker with room, instead of waiting here behind slow handlers while another worker idles.
-    const kept = conversations.slice(0, Math.max(1, this.settings.concurrency - this.held));
-    const returned = conversations.slice(kept.length);
-    this.held += kept.length;
-    const results = await Promise.allSettled([
-      ...kept.map((conversation) => this.slots.run(() => this.drain(conversation, owner)).finally(() => this.held--)),
-      ...(returned.length > 0 ? [this.handOverAll(returned, owner)] : []),
-    ]);
+    const results = await Promise.allSettled(conversations.map((conversation) => this.runOrHandBack(conversation, owner)));
     const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
     if (failed) throw failed.reason;
     // Every conversation it claimed is released or handed over: a retry of this job would have nothing left to do.
@@ -105,12 +98,35 @@ export class ConversationDrain {
     }
   }
 
-  /** Hands conversations this worker has no room for to one new drain job. */
-  private async handOverAll(conversations: readonly string[], owner: string): Promise<void> {
-    const successor = this.drains.newId();
-    const replies = await Promise.all(conversations.map((conversation) => this.mailboxes.ackAndTake(conversation, owner, '', successor)));
-    const handed = conversations.filter((_conversation, index) => replies[index]![2] > 0);
-    if (handed.length > 0) await this.drains.addOne(successor, handed);
+  /**
+   * Drains a conversation in one of this worker's slots; if none frees up within {@link HAND_BACK_AFTER_MS}, hands it
+   * back to the queue instead, so a worker held by slow handlers never sits on a conversation another worker could
+   * run. (A busy worker with quick handlers frees slots long before: nothing is handed back then.)
+   */
+  private runOrHandBack(conversation: string, owner: string): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      let state: 'waiting' | 'running' | 'handed back' = 'waiting';
+      const timer = setTimeout(() => {
+        if (state !== 'waiting') return;
+        state = 'handed back';
+        this.handOver(conversation, owner, '').then(resolve, reject);
+      }, HAND_BACK_AFTER_MS);
+      this.slots
+        .run(async () => {
+          if (state === 'handed back') return;
+          state = 'running';
+          clearTimeout(timer);
+          await this.drain(conversation, owner);
+        })
+        .then(
+          () => {
+            if (state === 'running') resolve();
+          },
+          (error: unknown) => {
+            if (state === 'running') reject(error);
+          },
+        );
+    });
   }
 
   /**
