@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { Injectable, UseInterceptors, type CallHandler, type NestInterceptor } from '@nestjs/common';
+import { Injectable, UseInterceptors, type CallHandler, type INestApplication, type NestInterceptor } from '@nestjs/common';
 import { firstValueFrom, map, of, type Observable } from 'rxjs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -22,7 +22,7 @@ import {
   type MessengerContext,
 } from 'nestjs-messenger-webhook';
 import { createFakeGraphApi, createMessengerTestClient, MessengerEvents, type FakeGraphApi, type MessengerTestClient } from 'nestjs-messenger-webhook/testing';
-import { ADAPTERS, APP_SECRET, startServer, VERIFY_TOKEN, type TestServer } from '../support/app.js';
+import { ADAPTERS, APP_SECRET, createTestApp, VERIFY_TOKEN } from '../support/app.js';
 import { deferred } from '../support/deferred.js';
 import { LogCapture } from '../support/log-capture.js';
 
@@ -133,7 +133,7 @@ class ReplyBot {
 const texts = (graph: FakeGraphApi) => graph.messages.map((body) => (body.message as { text?: string }).text);
 
 describe.each(ADAPTERS)('replies on %s', (adapter) => {
-  let server: TestServer;
+  let app: INestApplication;
   let client: MessengerTestClient;
   let graph: FakeGraphApi;
   let instagram: FakeGraphApi;
@@ -143,7 +143,7 @@ describe.each(ADAPTERS)('replies on %s', (adapter) => {
   beforeAll(async () => {
     graph = await createFakeGraphApi({ appSecret: APP_SECRET, accessTokens: Object.values(TOKENS) });
     instagram = await createFakeGraphApi({ appSecret: APP_SECRET, accessTokens: [INSTAGRAM_TOKEN] });
-    server = await startServer(
+    app = await createTestApp(
       adapter,
       {
         imports: [
@@ -161,11 +161,11 @@ describe.each(ADAPTERS)('replies on %s', (adapter) => {
       },
       { logger: logs },
     );
-    client = createMessengerTestClient(server.app);
-    server.app.get(MessengerDispatcher).failures$.subscribe((failure) => failures.push(failure));
+    client = createMessengerTestClient(app);
+    app.get(MessengerDispatcher).failures$.subscribe((failure) => failures.push(failure));
   });
   afterAll(async () => {
-    await server.close();
+    await app.close();
     await graph.close();
     await instagram.close();
   });
@@ -299,22 +299,22 @@ class SlowBot {
 describe('a handler that times out', () => {
   it('still sends the reply it returns once it finishes', async () => {
     const graph = await createFakeGraphApi();
-    const server = await startServer('express', {
+    const app = await createTestApp('express', {
       imports: [MessengerWebhookModule.forRoot({ verifyToken: VERIFY_TOKEN, appSecret: APP_SECRET, pageAccessToken: 'token', graphApiUrl: graph.url, handlerTimeout: 50 })],
       providers: [SlowBot],
     });
     try {
-      const timedOut = firstValueFrom(server.app.get(MessengerDispatcher).failures$);
-      const client = createMessengerTestClient(server.app);
+      const timedOut = firstValueFrom(app.get(MessengerDispatcher).failures$);
+      const client = createMessengerTestClient(app);
       const sent = client.send(MessengerEvents.text('slow', { sender: 'SLOW' }));
       expect((await timedOut).reason).toBe('timeout');
       expect(graph.calls).toEqual([]);
-      server.app.get(SlowBot).gate.resolve();
+      app.get(SlowBot).gate.resolve();
       await sent;
       await graph.waitForCalls(1);
       expect(graph.messages).toEqual([{ recipient: { id: 'SLOW' }, messaging_type: 'RESPONSE', message: { text: 'late, but sent' } }]);
     } finally {
-      await server.close();
+      await app.close();
       await graph.close();
     }
   });

@@ -1,10 +1,16 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type INestApplication } from '@nestjs/common';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { InvalidEvent, MessengerWebhookModule, OnEvent, type MessengerContext, type MessengerEvent } from 'nestjs-messenger-webhook';
-import { ADAPTERS, APP_SECRET, startServer, VERIFY_TOKEN, type TestServer } from '../support/app.js';
-import { batch, textMessage, type Json } from '../support/deliveries.js';
+import {
+  createMessengerTestClient,
+  MessengerEvents,
+  MessengerRecorder,
+  WebhookBodyBuilder,
+  type MessengerTestClient,
+  type RecordedDecorator,
+} from 'nestjs-messenger-webhook/testing';
+import { ADAPTERS, APP_SECRET, createTestApp, VERIFY_TOKEN } from '../support/app.js';
 import { LogCapture } from '../support/log-capture.js';
-import { EveryListener, type DecoratorName } from '../support/recorder.js';
 
 const logs = new LogCapture();
 
@@ -32,73 +38,54 @@ class FinishOrder {
   }
 }
 
-const reaction = (sender: string, timestamp: number): Json => ({
-  sender: { id: sender },
-  recipient: { id: 'PAGE_1' },
-  timestamp,
-  reaction: { mid: 'm_earlier', action: 'react', reaction: 'love' },
-});
-const read = (sender: string, timestamp: number): Json => ({ sender: { id: sender }, recipient: { id: 'PAGE_2' }, timestamp, read: { watermark: timestamp - 1 } });
-const postback = (sender: string, timestamp: number): Json => ({
-  sender: { id: sender },
-  recipient: { id: 'PAGE_1' },
-  timestamp,
-  postback: { title: 'Menu', payload: 'MENU' },
-});
-const echoTo = (user: string, page: string, timestamp: number): Json => ({
-  sender: { id: page },
-  recipient: { id: user },
-  timestamp,
-  message: { mid: `echo_${timestamp}`, is_echo: true, text: 'agent says hi' },
-});
+const text = (sender: string, mid: string, body: string, timestamp: number, pageId = 'PAGE_1') => MessengerEvents.text(body, { sender, mid, timestamp, pageId });
 
 describe.each(ADAPTERS)('batched and partly malformed deliveries on %s', (adapter) => {
-  let server: TestServer;
-  let listener: EveryListener;
+  let app: INestApplication;
+  let client: MessengerTestClient;
+  let recorder: MessengerRecorder;
   let finishOrder: FinishOrder;
   beforeAll(async () => {
-    server = await startServer(
+    app = await createTestApp(
       adapter,
-      { imports: [MessengerWebhookModule.forRoot({ verifyToken: VERIFY_TOKEN, appSecret: APP_SECRET })], providers: [EveryListener, FinishOrder] },
+      { imports: [MessengerWebhookModule.forRoot({ verifyToken: VERIFY_TOKEN, appSecret: APP_SECRET })], providers: [MessengerRecorder, FinishOrder] },
       { logger: logs },
     );
-    listener = server.app.get(EveryListener);
-    finishOrder = server.app.get(FinishOrder);
+    client = createMessengerTestClient(app);
+    recorder = app.get(MessengerRecorder);
+    finishOrder = app.get(FinishOrder);
   });
   beforeEach(() => {
-    listener.reset();
+    recorder.reset();
     finishOrder.finished.length = 0;
     logs.clear();
   });
-  afterAll(() => server.close());
+  afterAll(() => app.close());
 
   it('handles every event of 3 entries x 4 events exactly once, in order within each conversation of an entry', async () => {
-    const body = batch([
-      {
-        id: 'PAGE_1',
-        messaging: [
-          textMessage('U1', 'm_101', 'first', { timestamp: 101 }),
-          textMessage('U1', 'm_102', 'second', { timestamp: 102 }),
-          reaction('U2', 103),
+    const body = new WebhookBodyBuilder()
+      .entry('PAGE_1', {
+        messaging: [text('U1', 'm_101', 'first', 101), text('U1', 'm_102', 'second', 102), MessengerEvents.reaction('love', { sender: 'U2', mid: 'm_earlier', timestamp: 103 })],
+        changes: [MessengerEvents.templateStatusUpdate({ templateName: 'T104' })],
+      })
+      .entry('PAGE_2', {
+        messaging: [text('U3', 'm_201', 'hello', 201, 'PAGE_2')],
+        standby: [
+          text('U4', 'm_202', 'to the agent', 202, 'PAGE_2'),
+          MessengerEvents.read({ sender: 'U4', pageId: 'PAGE_2', timestamp: 203, watermark: 202 }),
+          MessengerEvents.echo('agent says hi', { sender: 'U4', pageId: 'PAGE_2', mid: 'echo_204', timestamp: 204 }),
         ],
-        changes: [{ field: 'messenger_template_status_update', value: { event: 'APPROVED', message_template_name: 'T104' } }],
-      },
-      {
-        id: 'PAGE_2',
-        messaging: [textMessage('U3', 'm_201', 'hello', { timestamp: 201, pageId: 'PAGE_2' })],
-        standby: [textMessage('U4', 'm_202', 'to the agent', { timestamp: 202, pageId: 'PAGE_2' }), read('U4', 203), echoTo('U4', 'PAGE_2', 204)],
-      },
-      {
-        id: 'PAGE_1',
-        messaging: [textMessage('U1', 'm_301', 'third', { timestamp: 301 }), postback('U1', 302)],
-        standby: [textMessage('U5', 'm_303', 'standby', { timestamp: 303 })],
-        changes: [{ field: 'feed', value: { item: 'status', verb: 'add', post_id: 'P304' } }],
-      },
-    ]);
-    const response = await server.post(body);
+      })
+      .entry('PAGE_1', {
+        messaging: [text('U1', 'm_301', 'third', 301), MessengerEvents.postback('MENU', { sender: 'U1', title: 'Menu', timestamp: 302 })],
+        standby: [text('U5', 'm_303', 'standby', 303)],
+        changes: [MessengerEvents.change('feed', { item: 'status', verb: 'add', post_id: 'P304' })],
+      })
+      .build();
+    const response = await client.send(body);
     expect(response.status).toBe(200);
 
-    const expected: Record<string, { decorator: DecoratorName | null; pageId: string }> = {
+    const expected: Record<string, { decorator: RecordedDecorator | null; pageId: string }> = {
       '101': { decorator: 'OnMessage', pageId: 'PAGE_1' },
       '102': { decorator: 'OnMessage', pageId: 'PAGE_1' },
       '103': { decorator: 'OnReaction', pageId: 'PAGE_1' },
@@ -112,9 +99,9 @@ describe.each(ADAPTERS)('batched and partly malformed deliveries on %s', (adapte
       '303': { decorator: 'OnStandby', pageId: 'PAGE_1' },
       P304: { decorator: 'OnChange', pageId: 'PAGE_1' },
     };
-    const seen = listener.callsOf('OnEvent').map(({ event, context }) => `${tagOf(event)}@${context.pageId}`);
+    const seen = recorder.received('OnEvent').map(({ event, context }) => `${tagOf(event)}@${context.pageId}`);
     expect(seen.sort()).toEqual(Object.entries(expected).map(([tag, { pageId }]) => `${tag}@${pageId}`).sort());
-    const routed = listener.calls.filter((call) => call.decorator !== 'OnEvent').map(({ decorator, event }) => `${tagOf(event)}:${decorator}`);
+    const routed = recorder.calls.filter((call) => call.decorator !== 'OnEvent').map(({ decorator, event }) => `${tagOf(event)}:${decorator}`);
     expect(routed.sort()).toEqual(
       Object.entries(expected)
         .filter(([, { decorator }]) => decorator !== null)
@@ -132,25 +119,15 @@ describe.each(ADAPTERS)('batched and partly malformed deliveries on %s', (adapte
   });
 
   it('hands a malformed event to @OnInvalidEvent and @OnEvent with one warning naming the problem, and the valid ones beside it to their handlers', async () => {
-    const response = await server.post(
-      batch([
-        {
-          id: 'PAGE_1',
-          messaging: [
-            textMessage('U1', 'm_ok_1', 'before', { timestamp: 11 }),
-            { sender: { id: 'U1' }, recipient: { id: 'PAGE_1' }, timestamp: 12, message: { mid: true, text: 'mid is a boolean' } },
-            textMessage('U1', 'm_ok_2', 'after', { timestamp: 13 }),
-          ],
-        },
-      ]),
-    );
+    const midIsABoolean = { ...MessengerEvents.text('mid is a boolean', { sender: 'U1', timestamp: 12 }), message: { mid: true, text: 'mid is a boolean' } };
+    const response = await client.send([text('U1', 'm_ok_1', 'before', 11), midIsABoolean, text('U1', 'm_ok_2', 'after', 13)]);
     expect(response.status).toBe(200);
-    expect(listener.callsOf('OnMessage').map(({ event }) => tagOf(event))).toEqual(['11', '13']);
-    const [invalid] = listener.callsOf('OnInvalidEvent');
+    expect(recorder.received('OnMessage').map(({ event }) => tagOf(event))).toEqual(['11', '13']);
+    const [invalid] = recorder.received('OnInvalidEvent');
     expect(invalid?.event).toBeInstanceOf(InvalidEvent);
     expect(invalid?.event).toMatchObject({ kind: 'message', location: 'entry[0].messaging[1]', problems: [{ path: 'message.mid', message: 'must be a string or a number (an id)' }] });
     expect(invalid?.context).toMatchObject({ kind: 'invalid', pageId: 'PAGE_1', field: 'messages' });
-    expect(listener.callsOf('OnEvent').map(({ event }) => (event instanceof InvalidEvent ? 'invalid' : tagOf(event)))).toEqual(['11', 'invalid', '13']);
+    expect(recorder.received('OnEvent').map(({ event }) => (event instanceof InvalidEvent ? 'invalid' : tagOf(event)))).toEqual(['11', 'invalid', '13']);
     const warnings = logs.at('warn').map((line) => line.message);
     expect(warnings).toEqual([expect.stringMatching(/^1 event of a delivery could not be read.*entry\[0\]\.messaging\[1\] \(message\): message\.mid must be/)]);
     // The text of the message is content, not a diagnosis: it stays out of the logs.
@@ -158,25 +135,22 @@ describe.each(ADAPTERS)('batched and partly malformed deliveries on %s', (adapte
   });
 
   it('handles the events of a valid entry beside an entry that is not an object and one without an id', async () => {
+    const lost = text('U1', 'm_no_id', 'lost', 21);
     const body = {
       object: 'page',
-      entry: [
-        'not an entry',
-        { time: 1, messaging: [textMessage('U1', 'm_no_id', 'lost', { timestamp: 21 })] },
-        { id: 'PAGE_1', time: 1, messaging: [textMessage('U1', 'm_kept', 'kept', { timestamp: 22 })] },
-      ],
+      entry: ['not an entry', { time: 1, messaging: [lost] }, { id: 'PAGE_1', time: 1, messaging: [text('U1', 'm_kept', 'kept', 22)] }],
     };
-    const response = await server.post(body);
+    const response = await client.send(body);
     expect(response.status).toBe(200);
-    expect(listener.callsOf('OnMessage').map(({ event }) => tagOf(event))).toEqual(['22']);
+    expect(recorder.received('OnMessage').map(({ event }) => tagOf(event))).toEqual(['22']);
     // Nothing is dropped silently: what cannot be read reaches @OnInvalidEvent, saying why.
-    const invalid = listener.callsOf('OnInvalidEvent').map(({ event }) => event as InvalidEvent);
+    const invalid = recorder.received('OnInvalidEvent').map(({ event }) => event);
     expect(invalid.map(({ kind, location, raw }) => ({ kind, location, raw }))).toEqual([
       { kind: 'unknown', location: 'entry[0]', raw: 'not an entry' },
-      { kind: 'message', location: 'entry[1].messaging[0]', raw: textMessage('U1', 'm_no_id', 'lost', { timestamp: 21 }) },
+      { kind: 'message', location: 'entry[1].messaging[0]', raw: lost },
     ]);
     expect(invalid[1]?.problems[0]?.message).toContain('entry[1].id must be a string or a number');
-    expect(listener.callsOf('OnEvent')).toHaveLength(3);
+    expect(recorder.received('OnEvent')).toHaveLength(3);
     const warnings = logs.at('warn').map((line) => line.message);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/^2 events of a delivery could not be read.*entry\[0\] \(unknown\): is not an object.*entry\[1\]\.messaging\[0\] \(message\): its entry has no id/);

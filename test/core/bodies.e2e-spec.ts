@@ -1,10 +1,10 @@
 import type { INestApplication } from '@nestjs/common';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MessengerWebhookModule } from 'nestjs-messenger-webhook';
-import { createMessengerTestClient, MessengerEvents, type MessengerTestClient } from 'nestjs-messenger-webhook/testing';
+import { createMessengerTestClient, MessengerEvents, MessengerRecorder, type MessengerTestClient } from 'nestjs-messenger-webhook/testing';
 import { ADAPTERS, APP_SECRET, createTestApp, VERIFY_TOKEN } from '../support/app.js';
 import { LogCapture } from '../support/log-capture.js';
-import { EveryListener } from '../support/recorder.js';
+
 
 const logs = new LogCapture();
 const webhookModule = () => MessengerWebhookModule.forRoot({ verifyToken: VERIFY_TOKEN, appSecret: APP_SECRET, dedupe: false });
@@ -14,13 +14,13 @@ const messageOf = (body: string) => (JSON.parse(body) as { message: string }).me
 describe.each(ADAPTERS)('bodies that are not deliveries on %s', (adapter) => {
   let app: INestApplication;
   let client: MessengerTestClient;
-  let listener: EveryListener;
+  let recorder: MessengerRecorder;
   beforeAll(async () => {
-    app = await createTestApp(adapter, { imports: [webhookModule()], providers: [EveryListener] }, { logger: logs });
+    app = await createTestApp(adapter, { imports: [webhookModule()], providers: [MessengerRecorder] }, { logger: logs });
     client = createMessengerTestClient(app);
-    listener = app.get(EveryListener);
+    recorder = app.get(MessengerRecorder);
   });
-  beforeEach(() => listener.reset());
+  beforeEach(() => recorder.reset());
   afterAll(() => app.close());
 
   it('answers 400, saying it is not valid JSON, to a signed body that is not JSON', async () => {
@@ -28,7 +28,7 @@ describe.each(ADAPTERS)('bodies that are not deliveries on %s', (adapter) => {
     expect(response.status).toBe(400);
     // The framework parses before the webhook sees the body, so the wording is Express's or Fastify's own.
     expect(messageOf(response.body)).toMatch(adapter === 'express' ? /JSON/ : /not valid JSON/);
-    expect(listener.calls).toEqual([]);
+    expect(recorder.calls).toEqual([]);
   });
 
   it.each([
@@ -41,26 +41,26 @@ describe.each(ADAPTERS)('bodies that are not deliveries on %s', (adapter) => {
     const response = await client.send(JSON.stringify(payload));
     expect(response.status).toBe(400);
     expect(messageOf(response.body)).toContain(expected);
-    expect(listener.calls).toEqual([]);
+    expect(recorder.calls).toEqual([]);
   });
 
   it('answers 415 to a text/plain body, even a signed one', async () => {
     const response = await client.send(message(), { headers: { 'content-type': 'text/plain' } });
     expect(response.status).toBe(415);
     expect(messageOf(response.body)).toContain('application/json');
-    expect(listener.calls).toEqual([]);
+    expect(recorder.calls).toEqual([]);
   });
 
   it('still handles a well-formed delivery (the refusals above were about the bodies)', async () => {
     expect((await client.send(message())).status).toBe(200);
-    expect(listener.callsOf('OnMessage')).toHaveLength(1);
+    expect(recorder.received('OnMessage')).toHaveLength(1);
   });
 });
 
 describe.each(ADAPTERS)('an app created without rawBody: true on %s', (adapter) => {
   let app: INestApplication;
   beforeAll(async () => {
-    app = await createTestApp(adapter, { imports: [webhookModule()], providers: [EveryListener] }, { logger: logs, rawBody: false });
+    app = await createTestApp(adapter, { imports: [webhookModule()], providers: [MessengerRecorder] }, { logger: logs, rawBody: false });
   });
   afterAll(() => app.close());
 
@@ -69,7 +69,7 @@ describe.each(ADAPTERS)('an app created without rawBody: true on %s', (adapter) 
     const response = await createMessengerTestClient(app).send(message());
     // 500 rather than 4xx: Meta retries it, so nothing is lost once the app is fixed.
     expect(response.status).toBe(500);
-    expect(app.get(EveryListener).calls).toEqual([]);
+    expect(app.get(MessengerRecorder).calls).toEqual([]);
     expect(logs.at('error').map((line) => line.message)).toContainEqual(expect.stringContaining('rawBody: true'));
   });
 });

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type INestApplication } from '@nestjs/common';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   ChangeEvent,
@@ -12,12 +12,19 @@ import {
   fieldOfKind,
   type MessengerContext,
 } from 'nestjs-messenger-webhook';
-import { MessengerEvents, WebhookBodyBuilder } from 'nestjs-messenger-webhook/testing';
+import {
+  createMessengerTestClient,
+  MessengerEvents,
+  MessengerRecorder,
+  WebhookBodyBuilder,
+  type MessengerTestClient,
+  type RecordedCall,
+  type WebhookBodyOptions,
+} from 'nestjs-messenger-webhook/testing';
 import { Test } from '@nestjs/testing';
 import { rawEvents, type RawEventKind } from '../../libs/messenger-webhook/test/fixtures/raw-events.js';
-import { ADAPTERS, APP_SECRET, startServer, VERIFY_TOKEN, type TestServer } from '../support/app.js';
-import { fixtureRoute, numbersAsText, type Json } from '../support/deliveries.js';
-import { EveryListener } from '../support/recorder.js';
+import { ADAPTERS, APP_SECRET, createTestApp, VERIFY_TOKEN } from '../support/app.js';
+import { fixtureRoute, numbersAsText } from './fixture-route.js';
 
 const MESSAGING_KINDS = EVENT_KINDS.filter((row) => row.source === 'messaging').map((row) => row.kind) as RawEventKind[];
 
@@ -42,7 +49,8 @@ class ChangeFilters {
 
   @OnChange('feed')
   feed(event: ChangeEvent): void {
-    this.seen.push(`feed:${(event.value as { post_id?: string }).post_id}`);
+    const { post_id: postId } = event.value as { post_id?: string };
+    this.seen.push(`feed:${postId}`);
   }
 
   @OnChange(['leadgen', 'ratings'])
@@ -52,26 +60,29 @@ class ChangeFilters {
 }
 
 describe.each(ADAPTERS)('messaging events delivered as changes[] items on %s', (adapter) => {
-  let server: TestServer;
-  let listener: EveryListener;
+  let app: INestApplication;
+  let client: MessengerTestClient;
+  let recorder: MessengerRecorder;
   let filters: ChangeFilters;
   beforeAll(async () => {
-    server = await startServer(adapter, {
+    app = await createTestApp(adapter, {
       imports: [MessengerWebhookModule.forRoot({ verifyToken: VERIFY_TOKEN, appSecret: APP_SECRET, dedupe: false })],
-      providers: [EveryListener, ChangeFilters],
+      providers: [MessengerRecorder, ChangeFilters],
     });
-    listener = server.app.get(EveryListener);
-    filters = server.app.get(ChangeFilters);
+    client = createMessengerTestClient(app);
+    recorder = app.get(MessengerRecorder);
+    filters = app.get(ChangeFilters);
   });
   beforeEach(() => {
-    listener.reset();
+    recorder.reset();
     filters.seen.length = 0;
   });
-  afterAll(() => server.close());
+  afterAll(() => app.close());
 
-  async function deliver(body: object): Promise<void> {
-    const response = await server.post(body);
-    expect(response.status, await response.text()).toBe(200);
+  /** Sends events (or a body) signed, and fails the test unless Meta would be told it was received. */
+  async function deliver(events: object, options?: WebhookBodyOptions): Promise<void> {
+    const response = await client.send(events, options);
+    expect(response.status, response.body).toBe(200);
   }
 
   it.each(MESSAGING_KINDS)('every %s sample reaches the same handler, as the same class, in changes[] and flat on the entry', async (kind) => {
@@ -79,19 +90,20 @@ describe.each(ADAPTERS)('messaging events delivered as changes[] items on %s', (
       const route = fixtureRoute(raw);
       const platform = route.object === 'instagram' ? 'instagram' : 'messenger';
       const field = fieldOfKind(kind, platform);
-      // The same event three ways: messaging[], a changes[] item, and the entry's own field / value.
-      const reference = new EveryListener();
-      listener.reset();
-      await deliver({ object: route.object, entry: [{ id: route.pageId, time: 1, messaging: [raw] }] });
-      reference.calls.push(...listener.calls);
+      // The same event three ways: messaging[], a changes[] item, and the entry's own field / value (all at one entry time).
+      recorder.reset();
+      await deliver(raw, { object: route.object, pageId: route.pageId, time: 1 });
+      const reference: RecordedCall[] = [...recorder.calls];
+      const referenceDecorators = recorder.decorators();
       for (const form of ['changes', 'flat'] as const) {
-        listener.reset();
-        const entry = form === 'changes' ? { id: route.pageId, time: 1, changes: [{ field, value: raw }] } : { id: route.pageId, time: 1, field, value: raw };
-        await deliver({ object: route.object, entry: [entry] });
+        recorder.reset();
+        const change = MessengerEvents.asChange(raw, { field });
+        const lists = form === 'changes' ? { changes: [change], time: 1 } : { flat: change, time: 1 };
+        await deliver(new WebhookBodyBuilder(route.object).entry(route.pageId, lists).build());
         const where = `${kind} sample ${index} (${form})`;
-        expect(listener.decorators(), where).toEqual(reference.decorators());
-        for (const [position, { event, context }] of listener.calls.entries()) {
-          const expected = reference.calls[position]!;
+        expect(recorder.decorators(), where).toEqual(referenceDecorators);
+        for (const [position, { event, context }] of recorder.calls.entries()) {
+          const expected = reference[position]!;
           expect(event.constructor, where).toBe(expected.event.constructor);
           expect(numbersAsText(event), where).toEqual(numbersAsText(expected.event));
           // Same event id (a redelivery in another form is the same event); `reply` is a function per event.
@@ -104,13 +116,12 @@ describe.each(ADAPTERS)('messaging events delivered as changes[] items on %s', (
   });
 
   it('an echo inside field messages stays an echo; field standby makes a standby event', async () => {
-    const echo = rawEvents.echo[0]!;
-    await deliver({ object: 'instagram', entry: [{ id: 'IG', time: 1, changes: [{ field: 'messages', value: echo }] }] });
-    expect(listener.decorators()).toEqual(['OnEcho', 'OnEvent']);
-    listener.reset();
-    await deliver({ object: 'page', entry: [{ id: 'P', time: 1, changes: [{ field: 'standby', value: rawEvents.message[0] }] }] });
-    expect(listener.decorators()).toEqual(['OnEvent', 'OnStandby']);
-    expect(listener.calls[0]?.context).toMatchObject({ standby: true, source: 'changes', field: 'standby', kind: 'message' });
+    await deliver(MessengerEvents.asChange(MessengerEvents.echo('hi', { sender: 'IGSID', pageId: 'IG' }), { field: 'messages' }), { object: 'instagram', pageId: 'IG' });
+    expect(recorder.decorators()).toEqual(['OnEcho', 'OnEvent']);
+    recorder.reset();
+    await deliver(MessengerEvents.asChange(MessengerEvents.text('to the agent', { pageId: 'P' }), { field: 'standby' }), { pageId: 'P' });
+    expect(recorder.decorators()).toEqual(['OnEvent', 'OnStandby']);
+    expect(recorder.calls[0]?.context).toMatchObject({ standby: true, source: 'changes', field: 'standby', kind: 'message' });
   });
 
   it('comments, mentions and other fields reach their decorators, filters applied', async () => {
@@ -130,16 +141,16 @@ describe.each(ADAPTERS)('messaging events delivered as changes[] items on %s', (
       .build();
     await deliver(body);
     expect(filters.seen.sort()).toEqual(['feed:F1', 'mention:M1', 'other:leadgen', 'price:C1', 'size:M:M2'].sort());
-    const comments = listener.callsOf('OnComment');
-    expect(comments.map(({ event }) => [(event as CommentEvent).value.id, (event as CommentEvent).live])).toEqual([
+    const comments = recorder.received('OnComment');
+    expect(comments.map(({ event }) => [event.value.id, event.live])).toEqual([
       ['C1', false],
       ['C2', false],
       ['C3', false],
       ['C4', true],
     ]);
     expect(comments[3]?.context).toMatchObject({ source: 'changes', field: 'live_comments', kind: 'comment' });
-    expect(listener.callsOf('OnChange').map(({ context }) => context.field)).toEqual(['feed', 'leadgen']);
-    expect(listener.callsOf('OnEvent')).toHaveLength(8);
+    expect(recorder.received('OnChange').map(({ context }) => context.field)).toEqual(['feed', 'leadgen']);
+    expect(recorder.received('OnEvent')).toHaveLength(8);
   });
 });
 

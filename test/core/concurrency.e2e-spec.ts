@@ -1,8 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type INestApplication } from '@nestjs/common';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MessengerWebhookModule, OnMessage, type MessageEvent } from 'nestjs-messenger-webhook';
-import { ADAPTERS, APP_SECRET, delivery, startServer, VERIFY_TOKEN, type TestServer } from '../support/app.js';
-import { textMessage } from '../support/deliveries.js';
+import { createMessengerTestClient, MessengerEvents, type MessengerTestClient } from 'nestjs-messenger-webhook/testing';
+import { ADAPTERS, APP_SECRET, createTestApp, VERIFY_TOKEN } from '../support/app.js';
 
 const USERS = 40;
 
@@ -30,25 +30,27 @@ function tally(values: readonly string[]): Map<string, number> {
 }
 
 describe.each(ADAPTERS)('concurrent deliveries on %s', (adapter) => {
-  let server: TestServer;
+  let app: INestApplication;
+  let client: MessengerTestClient;
   let handled: Handled;
   beforeAll(async () => {
     // Redelivery detection off: every mid is distinct, so "exactly once" is then the dispatcher's doing alone.
-    server = await startServer(adapter, {
+    app = await createTestApp(adapter, {
       imports: [MessengerWebhookModule.forRoot({ verifyToken: VERIFY_TOKEN, appSecret: APP_SECRET, dedupe: false })],
       providers: [Handled],
     });
-    handled = server.app.get(Handled);
+    client = createMessengerTestClient(app);
+    handled = app.get(Handled);
   });
   beforeEach(() => {
     handled.mids.length = 0;
   });
-  afterAll(() => server.close());
+  afterAll(() => app.close());
 
   it('handles each of 400 concurrent one-message deliveries exactly once', async () => {
     const mids = Array.from({ length: 400 }, (_, index) => `m_single_${index}`);
     const responses = await Promise.all(
-      mids.map((mid, index) => server.post(delivery([textMessage(`U${index % USERS}`, mid, `message ${index}`, { timestamp: 1_000 + index })]))),
+      mids.map((mid, index) => client.send(MessengerEvents.text(`message ${index}`, { sender: `U${index % USERS}`, mid, timestamp: 1_000 + index }))),
     );
     expect(responses.map((response) => response.status)).toEqual(mids.map(() => 200));
     // Nothing lost, nothing twice; across concurrent deliveries no order is promised.
@@ -60,13 +62,13 @@ describe.each(ADAPTERS)('concurrent deliveries on %s', (adapter) => {
   it('keeps the timestamp order of each delivery per sender while 80 deliveries of 5 messages run at once', async () => {
     const deliveries = Array.from({ length: 2 * USERS }, (_, index) => {
       const sender = `U${index % USERS}`;
-      return Array.from({ length: 5 }, (_, position) => textMessage(sender, `m_batch_${index}_${position}`, 'in order', { timestamp: 10_000 + index * 10 + position }));
+      return Array.from({ length: 5 }, (_, position) => MessengerEvents.text('in order', { sender, mid: `m_batch_${index}_${position}`, timestamp: 10_000 + index * 10 + position }));
     });
-    const responses = await Promise.all(deliveries.map((events) => server.post(delivery(events))));
+    const responses = await Promise.all(deliveries.map((events) => client.send(events)));
     expect(responses.every((response) => response.status === 200)).toBe(true);
     expect(handled.mids).toHaveLength(400);
     for (const [index, events] of deliveries.entries()) {
-      const sent = events.map((event) => (event.message as { mid: string }).mid);
+      const sent = events.map((event) => event.message.mid);
       const order = handled.mids.filter((mid) => mid.startsWith(`m_batch_${index}_`));
       expect(order, `delivery ${index}`).toEqual(sent);
     }

@@ -1,10 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type INestApplication } from '@nestjs/common';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MessengerDispatcher, MessengerWebhookModule, OnMessage, type DispatchMode, type MessageEvent } from 'nestjs-messenger-webhook';
-import { ADAPTERS, APP_SECRET, delivery, startServer, VERIFY_TOKEN, type TestServer } from '../support/app.js';
-import { textMessage } from '../support/deliveries.js';
+import { createMessengerTestClient, MessengerEvents, MessengerRecorder } from 'nestjs-messenger-webhook/testing';
+import { ADAPTERS, APP_SECRET, createTestApp, VERIFY_TOKEN } from '../support/app.js';
 import { LogCapture } from '../support/log-capture.js';
-import { EveryListener } from '../support/recorder.js';
 
 const logs = new LogCapture();
 
@@ -45,39 +44,39 @@ async function collectingUnhandledRejections(body: () => Promise<void>): Promise
   return reasons;
 }
 
-const failingDelivery = delivery([
-  textMessage('U1', 'm_before', 'fine', { timestamp: 1 }),
-  textMessage('U1', 'm_boom', 'boom', { timestamp: 2 }),
-  textMessage('U1', 'm_after', 'fine', { timestamp: 3 }),
-]);
+const failingDelivery = [
+  MessengerEvents.text('fine', { sender: 'U1', mid: 'm_before' }),
+  MessengerEvents.text('boom', { sender: 'U1', mid: 'm_boom' }),
+  MessengerEvents.text('fine', { sender: 'U1', mid: 'm_after' }),
+];
 
 describe.each(ADAPTERS)('handlers that fail on %s', (adapter) => {
   describe.each<DispatchMode>(['await', 'background'])('in %s mode', (dispatch) => {
-    let server: TestServer;
+    let app: INestApplication;
     beforeAll(async () => {
-      server = await startServer(
+      app = await createTestApp(
         adapter,
         {
           imports: [MessengerWebhookModule.forRoot({ verifyToken: VERIFY_TOKEN, appSecret: APP_SECRET, dispatch })],
-          providers: [Faulty, EveryListener],
+          providers: [Faulty, MessengerRecorder],
         },
         { logger: logs },
       );
     });
     beforeEach(() => logs.clear());
-    afterAll(() => server.close());
+    afterAll(() => app.close());
 
     it('answers 200, runs every other handler and event, and logs each failure with its event, mid, handler and stack', async () => {
       const unhandled = await collectingUnhandledRejections(async () => {
-        const response = await server.post(failingDelivery);
+        // In background mode the answer comes first; the answer alone is awaited here, then the handlers.
+        const response = await createMessengerTestClient(app).send(failingDelivery, { waitForHandlers: false });
         expect(response.status).toBe(200);
-        // In background mode the answer comes first: wait until the handlers settled.
-        await server.app.get(MessengerDispatcher).idle();
+        await app.get(MessengerDispatcher).idle();
       });
       expect(unhandled).toEqual([]);
 
-      expect(server.app.get(Faulty).handled).toEqual(['m_before', 'm_boom', 'm_after']);
-      expect(server.app.get(EveryListener).callsOf('OnEvent')).toHaveLength(3);
+      expect(app.get(Faulty).handled).toEqual(['m_before', 'm_boom', 'm_after']);
+      expect(app.get(MessengerRecorder).received('OnEvent')).toHaveLength(3);
 
       const errors = logs.at('error');
       expect(errors).toHaveLength(2);

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type INestApplication } from '@nestjs/common';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   EVENT_KINDS,
@@ -14,13 +14,15 @@ import {
   type MessengerContext,
   type MessengerEvent,
   type MessengerWebhookOptions,
-  type WebhookEnvelope,
 } from 'nestjs-messenger-webhook';
+import { createMessengerTestClient, MessengerEvents, type MessengerTestClient, type WebhookBody } from 'nestjs-messenger-webhook/testing';
 import { invalidRawEvents, rawEvents, type RawEventKind } from '../../libs/messenger-webhook/test/fixtures/raw-events.js';
 import { prng } from '../../libs/messenger-webhook/test/support/prng.js';
-import { ADAPTERS, APP_SECRET, startServer, VERIFY_TOKEN, type TestServer } from '../support/app.js';
-import type { Json } from '../support/deliveries.js';
+import { ADAPTERS, APP_SECRET, createTestApp, VERIFY_TOKEN } from '../support/app.js';
 import { LogCapture } from '../support/log-capture.js';
+
+/** A parsed JSON object, as Meta sends it. */
+type Json = Record<string, unknown>;
 
 const logs = new LogCapture();
 
@@ -150,11 +152,12 @@ function generate(random: () => number, nextTag: () => string): { body: Json; ex
 }
 
 describe.each(ADAPTERS)('events that cannot be read on %s', (adapter) => {
-  let server: TestServer;
+  let app: INestApplication;
+  let client: MessengerTestClient;
   let census: Census;
   const reports: InvalidEventReport[] = [];
   beforeAll(async () => {
-    server = await startServer(
+    app = await createTestApp(
       adapter,
       {
         // Redelivery detection is off: generated bodies repeat fixtures, and each must still be delivered.
@@ -163,14 +166,15 @@ describe.each(ADAPTERS)('events that cannot be read on %s', (adapter) => {
       },
       { logger: logs },
     );
-    census = server.app.get(Census);
+    client = createMessengerTestClient(app);
+    census = app.get(Census);
   });
   beforeEach(() => {
     census.reset();
     reports.length = 0;
     logs.clear();
   });
-  afterAll(() => server.close());
+  afterAll(() => app.close());
 
   it('every event of a signed, well-formed delivery reaches @OnEvent exactly once, whatever its shape (300 generated deliveries)', async () => {
     const seed = 0x7e57_0007;
@@ -182,7 +186,7 @@ describe.each(ADAPTERS)('events that cannot be read on %s', (adapter) => {
       census.reset();
       reports.length = 0;
       const { body, expected, tags } = generate(random, nextTag);
-      const response = await server.post(body);
+      const response = await client.send(body);
       const where = `seed ${seed}, delivery ${round}: ${JSON.stringify(body).slice(0, 300)}`;
       expect(response.status, where).toBe(200);
       expect(census.all, where).toHaveLength(expected);
@@ -203,32 +207,33 @@ describe.each(ADAPTERS)('events that cannot be read on %s', (adapter) => {
 });
 
 describe('options for events that cannot be read', () => {
-  let server: TestServer | undefined;
+  let app: INestApplication | undefined;
   afterEach(async () => {
-    await server?.close();
-    server = undefined;
+    await app?.close();
+    app = undefined;
   });
 
-  async function boot(options: Partial<MessengerWebhookOptions>): Promise<{ server: TestServer; census: Census }> {
+  async function boot(options: Partial<MessengerWebhookOptions>): Promise<{ app: INestApplication; client: MessengerTestClient; census: Census }> {
     logs.clear();
-    server = await startServer(
+    app = await createTestApp(
       'express',
       { imports: [MessengerWebhookModule.forRoot({ verifyToken: VERIFY_TOKEN, appSecret: APP_SECRET, ...options })], providers: [Census] },
       { logger: logs },
     );
-    return { server, census: server.app.get(Census) };
+    await app.init();
+    return { app, client: createMessengerTestClient(app), census: app.get(Census) };
   }
 
   it('counts, reports and logs them once per delivery, however many there are', async () => {
     const reports: InvalidEventReport[] = [];
-    const { server } = await boot({ dedupe: false, onInvalidEvent: (report) => reports.push(report) });
-    const dispatcher = server.app.get(MessengerDispatcher);
+    const { app, client } = await boot({ dedupe: false, onInvalidEvent: (report) => reports.push(report) });
+    const dispatcher = app.get(MessengerDispatcher);
     const streamed: InvalidEventReport[] = [];
     const subscription = dispatcher.invalidEvents$.subscribe((report) => streamed.push(report));
     const broken = { sender: { id: 'U1' }, recipient: { id: 'PAGE_1' }, message: { mid: false } };
     // A body no client would send through HTTP limits, straight into the dispatcher: 100,000 bad events.
-    const body: WebhookEnvelope = { object: 'page', entry: [{ id: 'PAGE_1', time: 1, messaging: Array.from({ length: 100_000 }, () => broken) }] };
-    const summary = await dispatcher.dispatch(body);
+    const body: WebhookBody = { object: 'page', entry: [{ id: 'PAGE_1', time: 1, messaging: Array.from({ length: 100_000 }, () => broken) }] };
+    const summary = await client.dispatch(body);
     subscription.unsubscribe();
     expect(summary).toMatchObject({ events: 100_000, dispatched: 100_000, invalid: 100_000, handlerCalls: 200_000, failures: 0 });
     expect(streamed).toHaveLength(100_000);
@@ -240,13 +245,18 @@ describe('options for events that cannot be read', () => {
     expect(warnings[0]?.message).toMatch(/^100000 events of a delivery could not be read, delivered to @OnInvalidEvent and @OnEvent as InvalidEvent: entry\[0\]\.messaging\[0\] \(message\): message\.mid must be .*; and 99997 more$/);
   });
 
-  const badEdit = { sender: { id: 'U1' }, recipient: { id: 'PAGE_1' }, timestamp: 5, message_edit: { mid: 'm1', text: 'new', num_edit: 'many' } };
-  const goodEdit = { sender: { id: 'U1' }, recipient: { id: 'PAGE_1' }, timestamp: 6, message_edit: { mid: 'm1', text: 'newer', num_edit: '2' } };
+  /** An edit of m1 whose num_edit is sent as `numEdit` is (Meta quotes numbers at times; 'many' is no number at all). */
+  const edit = (text: string, numEdit: string) => {
+    const raw = MessengerEvents.messageEdit('m1', text, { sender: 'U1' });
+    return { ...raw, message_edit: { ...raw.message_edit, num_edit: numEdit } };
+  };
+  const badEdit = edit('new', 'many');
+  const goodEdit = edit('newer', '2');
 
   it("invalidEvents: 'skip' hands them to no handler, but still counts, reports and logs them", async () => {
     const reported: InvalidEventReport[] = [];
-    const { server, census } = await boot({ invalidEvents: 'skip', onInvalidEvent: (report) => reported.push(report) });
-    const summary = await server.app.get(MessengerDispatcher).dispatch({ object: 'page', entry: [{ id: 'PAGE_1', time: 1, messaging: [badEdit, goodEdit] }] });
+    const { client, census } = await boot({ invalidEvents: 'skip', onInvalidEvent: (report) => reported.push(report) });
+    const summary = await client.dispatch([badEdit, goodEdit]);
     expect(summary).toMatchObject({ events: 2, dispatched: 1, invalid: 1, handlerCalls: 2 });
     expect(census.invalid).toEqual([]);
     expect(census.all.map((call) => call.context.kind)).toEqual(['message_edit']);
@@ -255,8 +265,8 @@ describe('options for events that cannot be read', () => {
   });
 
   it('validateEvents: false delivers what was read, wrong values as sent', async () => {
-    const { server, census } = await boot({ validateEvents: false });
-    await server.app.get(MessengerDispatcher).dispatch({ object: 'page', entry: [{ id: 'PAGE_1', time: 1, messaging: [badEdit] }] });
+    const { client, census } = await boot({ validateEvents: false });
+    await client.dispatch(badEdit);
     expect(census.edits).toHaveLength(1);
     expect(census.edits[0]).toBeInstanceOf(MessageEditEvent);
     expect(census.edits[0]?.message_edit.num_edit).toBe('many');
@@ -264,12 +274,12 @@ describe('options for events that cannot be read', () => {
   });
 
   it('a throwing onInvalidEvent hook is logged and costs nothing', async () => {
-    const { server, census } = await boot({
+    const { client, census } = await boot({
       onInvalidEvent: () => {
         throw new Error('tracker down');
       },
     });
-    const response = await server.post({ object: 'page', entry: [{ id: 'PAGE_1', time: 1, messaging: [badEdit, goodEdit] }] });
+    const response = await client.send([badEdit, goodEdit]);
     expect(response.status).toBe(200);
     expect(census.invalid).toHaveLength(1);
     expect(census.edits).toHaveLength(1);

@@ -1,10 +1,9 @@
-import { Injectable, Module } from '@nestjs/common';
+import { Injectable, Module, type INestApplication, type ModuleMetadata } from '@nestjs/common';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MessengerWebhookModule, type MessengerWebhookOptions } from 'nestjs-messenger-webhook';
-import { ADAPTERS, APP_SECRET, delivery, startServer, VERIFY_TOKEN, type TestServer } from '../support/app.js';
-import { textMessage } from '../support/deliveries.js';
+import { createMessengerTestClient, MessengerEvents, MessengerRecorder } from 'nestjs-messenger-webhook/testing';
+import { ADAPTERS, APP_SECRET, createTestApp, VERIFY_TOKEN } from '../support/app.js';
 import { LogCapture } from '../support/log-capture.js';
-import { EveryListener } from '../support/recorder.js';
 
 const logs = new LogCapture();
 
@@ -19,19 +18,23 @@ class WebhookConfig {
 class WebhookConfigModule {}
 
 describe.each(ADAPTERS)('module options on %s', (adapter) => {
-  let server: TestServer | undefined;
+  let app: INestApplication | undefined;
   afterEach(async () => {
-    await server?.close();
-    server = undefined;
+    await app?.close();
+    app = undefined;
     logs.clear();
   });
 
-  const handshake = (target: TestServer, token: string) =>
-    fetch(`${target.url}?${new URLSearchParams({ 'hub.mode': 'subscribe', 'hub.verify_token': token, 'hub.challenge': 'c1' }).toString()}`);
+  /** Creates the app and starts it, as a user's main.ts would: options are checked at start-up. */
+  const start = async (metadata: ModuleMetadata, logger?: LogCapture) => {
+    app = await createTestApp(adapter, metadata, { logger });
+    await app.init();
+    return { app, client: createMessengerTestClient(app), recorder: () => app!.get(MessengerRecorder) };
+  };
 
   it('refuses to start without verifyToken, naming it', async () => {
     const options = { appSecret: APP_SECRET } as MessengerWebhookOptions;
-    await expect(startServer(adapter, { imports: [MessengerWebhookModule.forRoot(options)] })).rejects.toThrow(
+    await expect(start({ imports: [MessengerWebhookModule.forRoot(options)] })).rejects.toThrow(
       /MessengerWebhookModule: verifyToken is required/,
     );
   });
@@ -40,25 +43,24 @@ describe.each(ADAPTERS)('module options on %s', (adapter) => {
     // The type already refuses this (appSecret is required unless verifySignature: false); the check at start-up is for
     // JavaScript callers and for options built at run time, e.g. from an unset environment variable.
     // @ts-expect-error appSecret is missing
-    const start = startServer(adapter, { imports: [MessengerWebhookModule.forRoot({ verifyToken: VERIFY_TOKEN })] });
-    await expect(start).rejects.toThrow(/appSecret is required/);
-    await expect(start).rejects.toThrow(/verifySignature: false/);
+    const started = start({ imports: [MessengerWebhookModule.forRoot({ verifyToken: VERIFY_TOKEN })] });
+    await expect(started).rejects.toThrow(/appSecret is required/);
+    await expect(started).rejects.toThrow(/verifySignature: false/);
   });
 
   it('with verifySignature: false, starts without a secret, accepts unsigned deliveries, and warns about it', async () => {
-    server = await startServer(
-      adapter,
-      { imports: [MessengerWebhookModule.forRoot({ verifyToken: VERIFY_TOKEN, verifySignature: false })], providers: [EveryListener] },
-      { logger: logs },
+    const { client, recorder } = await start(
+      { imports: [MessengerWebhookModule.forRoot({ verifyToken: VERIFY_TOKEN, verifySignature: false })], providers: [MessengerRecorder] },
+      logs,
     );
     expect(logs.at('warn').map((line) => line.message)).toContainEqual(expect.stringContaining('verifySignature is false'));
-    const response = await server.post(delivery([textMessage('U1', 'm_unsigned', 'no signature')]), { secret: null });
+    const response = await client.send(MessengerEvents.text('no signature', { sender: 'U1', mid: 'm_unsigned' }), { secret: null });
     expect(response.status).toBe(200);
-    expect(server.app.get(EveryListener).callsOf('OnMessage')).toHaveLength(1);
+    expect(recorder().received('OnMessage')).toHaveLength(1);
   });
 
   it('forRootAsync reads its options from an injected config provider', async () => {
-    server = await startServer(adapter, {
+    const { client, recorder } = await start({
       imports: [
         MessengerWebhookModule.forRootAsync({
           imports: [WebhookConfigModule],
@@ -66,27 +68,28 @@ describe.each(ADAPTERS)('module options on %s', (adapter) => {
           useFactory: (config: WebhookConfig) => ({ verifyToken: config.verifyToken, appSecret: config.appSecret }),
         }),
       ],
-      providers: [EveryListener],
+      providers: [MessengerRecorder],
     });
-    expect((await handshake(server, 'token-from-config')).status).toBe(200);
-    expect((await handshake(server, VERIFY_TOKEN)).status).toBe(403);
-    const body = delivery([textMessage('U1', 'm_async', 'configured later')]);
-    expect((await server.post(body, { secret: 'secret-from-config' })).status).toBe(200);
-    expect((await server.post(body, { secret: APP_SECRET })).status).toBe(403);
-    expect(server.app.get(EveryListener).callsOf('OnMessage')).toHaveLength(1);
+    expect((await client.verify('token-from-config')).status).toBe(200);
+    expect((await client.verify(VERIFY_TOKEN)).status).toBe(403);
+    const message = MessengerEvents.text('configured later', { sender: 'U1', mid: 'm_async' });
+    expect((await client.send(message, { secret: 'secret-from-config' })).status).toBe(200);
+    expect((await client.send(message, { secret: APP_SECRET })).status).toBe(403);
+    expect(recorder().received('OnMessage')).toHaveLength(1);
   });
 
   it('serves the webhook on a custom path', async () => {
-    server = await startServer(
-      adapter,
-      { imports: [MessengerWebhookModule.forRoot({ verifyToken: VERIFY_TOKEN, appSecret: APP_SECRET, path: 'hooks/meta' })], providers: [EveryListener] },
-      { path: 'hooks/meta' },
-    );
-    expect(server.url).toMatch(/\/hooks\/meta$/);
-    expect(await (await handshake(server, VERIFY_TOKEN)).text()).toBe('c1');
-    expect((await server.post(delivery([textMessage('U1', 'm_path', 'hi')]))).status).toBe(200);
-    expect(server.app.get(EveryListener).callsOf('OnMessage')).toHaveLength(1);
+    const { app, client, recorder } = await start({
+      imports: [MessengerWebhookModule.forRoot({ verifyToken: VERIFY_TOKEN, appSecret: APP_SECRET, path: 'hooks/meta' })],
+      providers: [MessengerRecorder],
+    });
+    // The client finds the module's route by itself.
+    expect(await client.webhookUrl()).toMatch(/\/hooks\/meta$/);
+    expect(await (await client.verify(VERIFY_TOKEN, 'c1')).body).toBe('c1');
+    expect((await client.send(MessengerEvents.text('hi', { sender: 'U1', mid: 'm_path' }))).status).toBe(200);
+    expect(recorder().received('OnMessage')).toHaveLength(1);
     // Nothing is left at the default path.
-    expect((await server.post(delivery([textMessage('U1', 'm_default', 'hi')]), { path: 'webhook' })).status).toBe(404);
+    const atDefaultPath = createMessengerTestClient(app, { path: 'webhook' });
+    expect((await atDefaultPath.send(MessengerEvents.text('hi', { sender: 'U1', mid: 'm_default' }))).status).toBe(404);
   });
 });

@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type INestApplication } from '@nestjs/common';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppRolesEvent, MessageEvent, MessengerWebhookModule, OnHandover, OnMessage, UnknownAttachment } from 'nestjs-messenger-webhook';
-import { APP_SECRET, startServer, VERIFY_TOKEN, type TestServer } from '../support/app.js';
+import { createMessengerTestClient } from 'nestjs-messenger-webhook/testing';
+import { APP_SECRET, createTestApp, VERIFY_TOKEN, type AdapterName } from '../support/app.js';
 
 @Injectable()
 class Keeper {
@@ -29,19 +30,15 @@ const BODY = String.raw`{"object":"page","entry":[{"id":"PAGE_1","time":1,"messa
 ]}]}`;
 
 describe('keys named __proto__, constructor or prototype in free-form objects', () => {
-  let server: TestServer | undefined;
+  let app: INestApplication | undefined;
   afterEach(async () => {
-    await server?.close();
-    server = undefined;
+    await app?.close();
+    app = undefined;
   });
 
-  async function boot(adapter: 'express' | 'fastify', fastify?: ConstructorParameters<typeof import('@nestjs/platform-fastify').FastifyAdapter>[0]) {
-    server = await startServer(
-      adapter,
-      { imports: [MessengerWebhookModule.forRoot({ verifyToken: VERIFY_TOKEN, appSecret: APP_SECRET })], providers: [Keeper] },
-      { fastify },
-    );
-    return { server, keeper: server.app.get(Keeper) };
+  async function boot(adapter: AdapterName) {
+    app = await createTestApp(adapter, { imports: [MessengerWebhookModule.forRoot({ verifyToken: VERIFY_TOKEN, appSecret: APP_SECRET })], providers: [Keeper] });
+    return { client: createMessengerTestClient(app), keeper: app.get(Keeper) };
   }
 
   function expectKept(keeper: Keeper): void {
@@ -56,14 +53,14 @@ describe('keys named __proto__, constructor or prototype in free-form objects', 
   }
 
   it('cost nothing on Express', async () => {
-    const { server, keeper } = await boot('express');
-    expect((await server.post(BODY)).status).toBe(200);
+    const { client, keeper } = await boot('express');
+    expect((await client.send(BODY)).status).toBe(200);
     expectKept(keeper);
   });
 
   it("cost nothing on Fastify with its default JSON parser settings (the webhook route removes the keys before Fastify's parser would refuse the body)", async () => {
-    const { server, keeper } = await boot('fastify');
-    expect((await server.post(BODY)).status).toBe(200);
+    const { client, keeper } = await boot('fastify');
+    expect((await client.send(BODY)).status).toBe(200);
     expectKept(keeper);
   });
 });

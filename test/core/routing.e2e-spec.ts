@@ -1,3 +1,4 @@
+import type { INestApplication } from '@nestjs/common';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   AccountLinkingEvent,
@@ -44,17 +45,23 @@ import {
   TemplateStatusUpdateEvent,
   TemplateStatusUpdateValue,
   UnknownEvent,
-  type MessengerEvent,
 } from 'nestjs-messenger-webhook';
 import { rawEvents, type RawEventKind } from '../../libs/messenger-webhook/test/fixtures/raw-events.js';
-import { ADAPTERS, APP_SECRET, delivery, startServer, VERIFY_TOKEN, type TestServer } from '../support/app.js';
-import { fixtureRoute, numbersAsText, type Json } from '../support/deliveries.js';
-import { EveryListener, type DecoratorName } from '../support/recorder.js';
+import {
+  createMessengerTestClient,
+  MessengerEvents,
+  MessengerRecorder,
+  type MessengerTestClient,
+  type RecordedDecorator,
+  type SendOptions,
+} from 'nestjs-messenger-webhook/testing';
+import { ADAPTERS, APP_SECRET, createTestApp, VERIFY_TOKEN } from '../support/app.js';
+import { fixtureDelivery, fixtureRoute, numbersAsText, type Json } from './fixture-route.js';
 
 type EventClass = abstract new (...args: never[]) => object;
 
 /** PROTOCOL.md section 5, as a user sees it: which decorator receives each kind, and as which class. */
-const ROUTING: Record<RawEventKind, { decorator: DecoratorName | null; eventClass: EventClass }> = {
+const ROUTING: Record<RawEventKind, { decorator: RecordedDecorator | null; eventClass: EventClass }> = {
   echo: { decorator: 'OnEcho', eventClass: EchoEvent },
   message: { decorator: 'OnMessage', eventClass: MessageEvent },
   message_edit: { decorator: 'OnMessageEdit', eventClass: MessageEditEvent },
@@ -87,41 +94,44 @@ const PSID = 'PSID_1';
 const PAGE = 'PAGE_1';
 const IGSID = 'IGSID_1';
 const IG_ACCOUNT = 'IG_ACCOUNT_1';
-const toPage = { sender: { id: PSID }, recipient: { id: PAGE } };
-const toIg = { sender: { id: IGSID }, recipient: { id: IG_ACCOUNT } };
+const toPage = { sender: PSID, pageId: PAGE };
+const toIg = { sender: IGSID, pageId: IG_ACCOUNT };
+const onInstagram = { object: 'instagram', pageId: IG_ACCOUNT } as const;
 
 describe.each(ADAPTERS)('routing of events to handlers on %s', (adapter) => {
-  let server: TestServer;
-  let listener: EveryListener;
+  let app: INestApplication;
+  let client: MessengerTestClient;
+  let recorder: MessengerRecorder;
   beforeAll(async () => {
     // Redelivery detection is off: several fixtures share a mid on purpose, and each must still be routed.
-    server = await startServer(adapter, {
+    app = await createTestApp(adapter, {
       imports: [MessengerWebhookModule.forRoot({ verifyToken: VERIFY_TOKEN, appSecret: APP_SECRET, dedupe: false })],
-      providers: [EveryListener],
+      providers: [MessengerRecorder],
     });
-    listener = server.app.get(EveryListener);
+    client = createMessengerTestClient(app);
+    recorder = app.get(MessengerRecorder);
   });
-  beforeEach(() => listener.reset());
-  afterAll(() => server.close());
+  beforeEach(() => recorder.reset());
+  afterAll(() => app.close());
 
-  /** Posts a delivery and fails the test unless Meta would be told it was received. */
-  async function deliver(body: Json): Promise<void> {
-    const response = await server.post(body);
-    expect(response.status, await response.text()).toBe(200);
+  /** Sends events (or a body) signed, and fails the test unless Meta would be told it was received. */
+  async function deliver(events: object | object[], options?: SendOptions): Promise<void> {
+    const response = await client.send(events, options);
+    expect(response.status, response.body).toBe(200);
   }
 
-  const eventsOf = (decorator: DecoratorName): MessengerEvent[] => listener.callsOf(decorator).map((call) => call.event);
+  const eventsOf = <D extends RecordedDecorator>(decorator: D) => recorder.received(decorator).map((call) => call.event);
 
   it.each(KINDS)('every %s sample reaches its own handler once and @OnEvent once, as its class', async (kind) => {
     const { decorator, eventClass } = ROUTING[kind];
     expect(rawEvents[kind].length).toBeGreaterThan(0);
     for (const [index, raw] of rawEvents[kind].entries()) {
-      listener.reset();
+      recorder.reset();
       const route = fixtureRoute(raw);
-      await deliver({ object: route.object, entry: [{ id: route.pageId, time: 1_700_000_000_000, [route.list]: [raw] }] });
+      await deliver(fixtureDelivery(raw));
       const where = `${kind} sample ${index}`;
-      expect(listener.decorators(), where).toEqual(decorator ? [decorator, 'OnEvent'].sort() : ['OnEvent']);
-      for (const { event, context } of listener.calls) {
+      expect(recorder.decorators(), where).toEqual(decorator ? [decorator, 'OnEvent'].sort() : ['OnEvent']);
+      for (const { event, context } of recorder.calls) {
         expect(event, where).toBeInstanceOf(eventClass);
         // Every field Meta sent reaches the handler, with its name and value as sent (ids sent as numbers read as
         // strings, quoted numbers as numbers: the same text either way).
@@ -141,43 +151,19 @@ describe.each(ADAPTERS)('routing of events to handlers on %s', (adapter) => {
   });
 
   it('builds nested objects as class instances, not plain objects', async () => {
-    await deliver({
-      object: 'page',
-      entry: [
-        {
-          id: PAGE,
-          time: 1_700_000_000_000,
-          messaging: [
-            { ...toPage, timestamp: 1, message: { mid: 'm_img', attachments: [{ type: 'image', payload: { url: 'https://cdn.example/1.png' } }] } },
-            {
-              ...toPage,
-              timestamp: 2,
-              message: { mid: 'm_loc', attachments: [{ type: 'location', payload: { coordinates: { lat: 48.85, long: 2.35 } } }] },
-            },
-            {
-              sender: { id: PAGE },
-              recipient: { id: PSID },
-              timestamp: 3,
-              message: {
-                is_echo: true,
-                mid: 'm_tpl',
-                attachments: [
-                  { type: 'template', payload: { template_type: 'button', text: 'Next?', buttons: [{ type: 'postback', title: 'Again', payload: 'AGAIN' }] } },
-                ],
-              },
-            },
-            { ...toPage, timestamp: 4, postback: { title: 'Start', payload: 'GET_STARTED', referral: { ref: 'ad', source: 'ADS', type: 'OPEN_THREAD' } } },
-            {
-              ...toPage,
-              timestamp: 5,
-              order: { products: [{ id: 'P1', retailer_id: 'SKU', name: 'Cap', unit_price: 9.5, currency: 'USD', quantity: 1 }] },
-            },
-          ],
-          changes: [{ field: 'messenger_template_status_update', value: { event: 'APPROVED', message_template_id: 7, message_template_name: 'n' } }],
-        },
-      ],
-    });
-    const [image, location] = eventsOf('OnMessage') as MessageEvent[];
+    const echo = MessengerEvents.echo('Next?', { ...toPage, mid: 'm_tpl' });
+    echo.message.attachments = [
+      { type: 'template', payload: { template_type: 'button', text: 'Next?', buttons: [{ type: 'postback', title: 'Again', payload: 'AGAIN' }] } },
+    ];
+    await deliver([
+      MessengerEvents.attachment('image', { url: 'https://cdn.example/1.png' }, { ...toPage, mid: 'm_img' }),
+      MessengerEvents.attachment('location', { coordinates: { lat: 48.85, long: 2.35 } }, { ...toPage, mid: 'm_loc' }),
+      echo,
+      MessengerEvents.postback('GET_STARTED', { ...toPage, title: 'Start', referral: { ref: 'ad', source: 'ADS' } }),
+      MessengerEvents.sendCart([{ id: 'P1', retailer_id: 'SKU', name: 'Cap', unit_price: 9.5, currency: 'USD', quantity: 1 }], toPage),
+      MessengerEvents.templateStatusUpdate({ templateId: 7, templateName: 'n' }),
+    ]);
+    const [image, location] = eventsOf('OnMessage');
     const imageAttachment = image?.message.attachments?.[0];
     expect(imageAttachment).toBeInstanceOf(ImageAttachment);
     expect((imageAttachment as ImageAttachment).payload).toBeInstanceOf(MediaPayload);
@@ -188,108 +174,97 @@ describe.each(ADAPTERS)('routing of events to handlers on %s', (adapter) => {
     expect(locationAttachment.payload?.coordinates).toBeInstanceOf(Coordinates);
     expect(locationAttachment.payload?.coordinates).toMatchObject({ lat: 48.85, long: 2.35 });
 
-    const template = (eventsOf('OnEcho')[0] as EchoEvent).message.attachments?.[0] as TemplateAttachment;
+    const template = eventsOf('OnEcho')[0]!.message.attachments?.[0] as TemplateAttachment;
     expect(template).toBeInstanceOf(TemplateAttachment);
     expect(template.payload).toBeInstanceOf(TemplatePayload);
     expect(template.payload?.buttons?.[0]).toBeInstanceOf(TemplateButton);
 
-    const postback = (eventsOf('OnPostback')[0] as PostbackEvent).postback;
+    const postback = eventsOf('OnPostback')[0]!.postback;
     expect(postback).toBeInstanceOf(Postback);
     expect(postback.referral).toBeInstanceOf(Referral);
-    const order = (eventsOf('OnSendCart')[0] as SendCartEvent).order;
+    const order = eventsOf('OnSendCart')[0]!.order;
     expect(order).toBeInstanceOf(Order);
     expect(order.products[0]).toBeInstanceOf(OrderProduct);
-    const statusUpdate = eventsOf('OnTemplateStatusUpdate')[0] as TemplateStatusUpdateEvent;
+    const statusUpdate = eventsOf('OnTemplateStatusUpdate')[0]!;
     expect(statusUpdate.value).toBeInstanceOf(TemplateStatusUpdateValue);
     expect(statusUpdate.value.event).toBe('APPROVED');
   });
 
   it('routes both policy_enforcement and the older policy-enforcement to @OnPolicyEnforcement', async () => {
-    await deliver(
-      delivery([
-        { recipient: { id: PAGE }, timestamp: 1, policy_enforcement: { action: 'warning', reason: 'spam' } },
-        { recipient: { id: PAGE }, timestamp: 2, 'policy-enforcement': { action: 'block', reason: 'policies' } },
-      ]),
-    );
-    const events = eventsOf('OnPolicyEnforcement') as PolicyEnforcementEvent[];
+    // Older deliveries spell the key with a hyphen.
+    const { policy_enforcement: block, ...older } = MessengerEvents.policyEnforcement('block', { reason: 'policies' });
+    await deliver([MessengerEvents.policyEnforcement('warning', { reason: 'spam' }), { ...older, 'policy-enforcement': block }]);
+    const events = eventsOf('OnPolicyEnforcement');
     expect(events).toHaveLength(2);
     expect(events.map((event) => event.enforcement)).toEqual([expect.any(PolicyEnforcement), expect.any(PolicyEnforcement)]);
     expect(events.map((event) => event.enforcement?.action)).toEqual(['warning', 'block']);
-    expect(listener.decorators()).toEqual(['OnEvent', 'OnEvent', 'OnPolicyEnforcement', 'OnPolicyEnforcement']);
+    expect(recorder.decorators()).toEqual(['OnEvent', 'OnEvent', 'OnPolicyEnforcement', 'OnPolicyEnforcement']);
   });
 
   it('handles events that come with no sender: app_roles, policy enforcement, checkbox opt-in', async () => {
-    await deliver(
-      delivery([
-        { recipient: { id: PAGE }, timestamp: 1, app_roles: { '123456789': ['primary_receiver'] } },
-        { recipient: { id: PAGE }, timestamp: 2, policy_enforcement: { action: 'unblock' } },
-        { recipient: { id: PAGE }, timestamp: 3, optin: { ref: 'CHECKBOX', user_ref: 'UNIQUE_REF' } },
-      ]),
-    );
-    const [appRoles] = eventsOf('OnHandover') as AppRolesEvent[];
+    await deliver([
+      MessengerEvents.appRoles({ '123456789': ['primary_receiver'] }),
+      MessengerEvents.policyEnforcement('unblock'),
+      MessengerEvents.optin({ ref: 'CHECKBOX', userRef: 'UNIQUE_REF' }),
+    ]);
+    const [appRoles] = eventsOf('OnHandover');
     expect(appRoles).toBeInstanceOf(AppRolesEvent);
-    expect(appRoles?.app_roles).toEqual({ '123456789': ['primary_receiver'] });
+    expect((appRoles as AppRolesEvent).app_roles).toEqual({ '123456789': ['primary_receiver'] });
     expect(eventsOf('OnPolicyEnforcement')).toHaveLength(1);
-    const [optin] = eventsOf('OnOptin') as OptinEvent[];
+    const [optin] = eventsOf('OnOptin');
     expect(optin?.optin.user_ref).toBe('UNIQUE_REF');
-    for (const { event } of listener.calls) expect((event as { sender?: unknown }).sender).toBeUndefined();
-    expect(listener.callsOf('OnEvent')).toHaveLength(3);
+    for (const { event } of recorder.calls) expect((event as { sender?: unknown }).sender).toBeUndefined();
+    expect(recorder.received('OnEvent')).toHaveLength(3);
   });
 
   it('handles Instagram messages, echoes, seen receipts, deletions and story replies', async () => {
     await deliver(
-      delivery(
-        [
-          { ...toIg, timestamp: 1, message: { mid: 'ig_text', text: 'hi from instagram' } },
-          { sender: { id: IG_ACCOUNT }, recipient: { id: IGSID }, timestamp: 2, message: { mid: 'ig_echo', is_echo: true, text: 'Thanks!' } },
-          { ...toIg, timestamp: 3, read: { mid: 'ig_echo' } },
-          { ...toIg, timestamp: 4, message: { mid: 'ig_text', is_deleted: true } },
-          { ...toIg, timestamp: 5, message: { mid: 'ig_story', text: 'Love it', reply_to: { story: { url: 'https://cdn.example/story', id: 'S1' } } } },
-        ],
-        { object: 'instagram', pageId: IG_ACCOUNT },
-      ),
+      [
+        MessengerEvents.text('hi from instagram', { ...toIg, mid: 'ig_text' }),
+        MessengerEvents.echo('Thanks!', { ...toIg, mid: 'ig_echo' }),
+        MessengerEvents.read({ ...toIg, mid: 'ig_echo' }),
+        MessengerEvents.unsend('ig_text', toIg),
+        MessengerEvents.text('Love it', { ...toIg, mid: 'ig_story', replyToStory: { url: 'https://cdn.example/story', id: 'S1' } }),
+      ],
+      onInstagram,
     );
-    expect(listener.calls.every(({ context }) => context.platform === 'instagram' && context.pageId === IG_ACCOUNT)).toBe(true);
-    const messages = eventsOf('OnMessage') as MessageEvent[];
+    expect(recorder.calls.every(({ context }) => context.platform === 'instagram' && context.pageId === IG_ACCOUNT)).toBe(true);
+    const messages = eventsOf('OnMessage');
     expect(messages.map((event) => event.message.mid)).toEqual(['ig_text', 'ig_text', 'ig_story']);
     expect(messages[0]?.message.text).toBe('hi from instagram');
     expect(messages[1]?.message.is_deleted).toBe(true);
     expect(messages[2]?.message.reply_to).toBeInstanceOf(ReplyTo);
     expect(messages[2]?.message.reply_to?.story).toBeInstanceOf(ReplyToStory);
     expect(messages[2]?.message.reply_to?.story?.url).toBe('https://cdn.example/story');
-    expect((eventsOf('OnEcho') as EchoEvent[]).map((event) => event.message.mid)).toEqual(['ig_echo']);
-    const [seen] = eventsOf('OnRead') as ReadEvent[];
+    expect(eventsOf('OnEcho').map((event) => event.message.mid)).toEqual(['ig_echo']);
+    const [seen] = eventsOf('OnRead');
     expect(seen?.read.mid).toBe('ig_echo');
-    expect(listener.callsOf('OnEvent')).toHaveLength(5);
+    expect(recorder.received('OnEvent')).toHaveLength(5);
   });
 
   it('never hands an echo to @OnMessage, on Messenger or on Instagram', async () => {
-    const pageEcho = { sender: { id: PAGE }, recipient: { id: PSID }, timestamp: 1, message: { mid: 'echo_fb', is_echo: true, app_id: 1, text: 'hi' } };
-    const igEcho = { sender: { id: IG_ACCOUNT }, recipient: { id: IGSID }, timestamp: 2, message: { mid: 'echo_ig', is_echo: true, text: 'hi' } };
-    await deliver(delivery([pageEcho]));
-    await deliver(delivery([igEcho], { object: 'instagram', pageId: IG_ACCOUNT }));
-    expect(listener.callsOf('OnMessage')).toEqual([]);
-    expect((eventsOf('OnEcho') as EchoEvent[]).map((event) => event.message.mid)).toEqual(['echo_fb', 'echo_ig']);
-    expect(listener.callsOf('OnEcho').map((call) => call.context.kind)).toEqual(['echo', 'echo']);
+    await deliver(MessengerEvents.echo('hi', { ...toPage, mid: 'echo_fb', appId: 1 }));
+    await deliver(MessengerEvents.echo('hi', { ...toIg, mid: 'echo_ig' }), onInstagram);
+    expect(recorder.received('OnMessage')).toEqual([]);
+    expect(eventsOf('OnEcho').map((event) => event.message.mid)).toEqual(['echo_fb', 'echo_ig']);
+    expect(recorder.received('OnEcho').map((call) => call.context.kind)).toEqual(['echo', 'echo']);
   });
 
   it('hands standby[] events to @OnStandby (and @OnEvent) only, as their own classes, with context.standby', async () => {
     await deliver(
-      delivery(
-        [
-          { ...toPage, timestamp: 1, message: { mid: 'sb_message', text: 'to the human agent' } },
-          { sender: { id: PAGE }, recipient: { id: PSID }, timestamp: 2, message: { mid: 'sb_echo', is_echo: true, app_id: 263902037430900, text: 'agent answer' } },
-          { ...toPage, timestamp: 3, read: { watermark: 2 } },
-          { ...toPage, timestamp: 4, postback: { title: 'Menu', payload: 'MENU' } },
-        ],
-        { list: 'standby' },
-      ),
+      [
+        MessengerEvents.text('to the human agent', { ...toPage, mid: 'sb_message' }),
+        MessengerEvents.echo('agent answer', { ...toPage, mid: 'sb_echo', appId: 263902037430900 }),
+        MessengerEvents.read(toPage),
+        MessengerEvents.postback('MENU', { ...toPage, title: 'Menu' }),
+      ],
+      { standby: true },
     );
-    expect(listener.decorators()).toEqual([...Array<DecoratorName>(4).fill('OnEvent'), ...Array<DecoratorName>(4).fill('OnStandby')]);
-    const standby = listener.callsOf('OnStandby');
+    expect(recorder.decorators()).toEqual([...Array<RecordedDecorator>(4).fill('OnEvent'), ...Array<RecordedDecorator>(4).fill('OnStandby')]);
+    const standby = recorder.received('OnStandby');
     expect(standby.map(({ event }) => event.constructor)).toEqual([MessageEvent, EchoEvent, ReadEvent, PostbackEvent]);
     expect(standby.map(({ context }) => context.kind)).toEqual(['message', 'echo', 'read', 'postback']);
-    for (const { context } of listener.calls) expect(context).toMatchObject({ standby: true, source: 'standby', pageId: PAGE });
+    for (const { context } of recorder.calls) expect(context).toMatchObject({ standby: true, source: 'standby', pageId: PAGE });
     expect((standby[0]?.event as MessageEvent).message.text).toBe('to the human agent');
   });
 });

@@ -1,10 +1,10 @@
-import { createHmac } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MessageEvent, MessengerWebhookModule, type MessengerWebhookOptions } from 'nestjs-messenger-webhook';
 import {
   createMessengerTestClient,
   MessengerEvents,
+  MessengerRecorder,
   metaStringify,
   signPayload,
   webhookBody,
@@ -12,29 +12,29 @@ import {
 } from 'nestjs-messenger-webhook/testing';
 import { ADAPTERS, APP_SECRET, createTestApp, VERIFY_TOKEN } from '../support/app.js';
 import { LogCapture } from '../support/log-capture.js';
-import { EveryListener } from '../support/recorder.js';
+
 
 const logs = new LogCapture();
 const body = metaStringify(webhookBody([MessengerEvents.text('hello', { sender: 'U1', mid: 'm_sig' })]));
 
 /** The legacy `X-Hub-Signature` value (sha1) Meta still sends beside the sha256 one. */
-const signSha1 = (raw: string, secret: string) => `sha1=${createHmac('sha1', secret).update(raw).digest('hex')}`;
+const signSha1 = (raw: string, secret: string) => signPayload(raw, secret, 'sha1');
 
-/** An app of the module with these options and the recording listener, and a kit client for it. */
+/** An app of the module with these options and the recorder, and a kit client for it. */
 async function start(adapter: (typeof ADAPTERS)[number], options: MessengerWebhookOptions, logger?: LogCapture) {
-  const app = await createTestApp(adapter, { imports: [MessengerWebhookModule.forRoot(options)], providers: [EveryListener] }, { logger });
-  return { app, client: createMessengerTestClient(app), listener: app.get(EveryListener) };
+  const app = await createTestApp(adapter, { imports: [MessengerWebhookModule.forRoot(options)], providers: [MessengerRecorder] }, { logger });
+  return { app, client: createMessengerTestClient(app), recorder: app.get(MessengerRecorder) };
 }
 
 describe.each(ADAPTERS)('signature of deliveries on %s', (adapter) => {
   describe('with one app secret', () => {
     let app: INestApplication;
     let client: MessengerTestClient;
-    let listener: EveryListener;
+    let recorder: MessengerRecorder;
     beforeAll(async () => {
-      ({ app, client, listener } = await start(adapter, { verifyToken: VERIFY_TOKEN, appSecret: APP_SECRET, dedupe: false }, logs));
+      ({ app, client, recorder } = await start(adapter, { verifyToken: VERIFY_TOKEN, appSecret: APP_SECRET, dedupe: false }, logs));
     });
-    beforeEach(() => listener.reset());
+    beforeEach(() => recorder.reset());
     afterAll(() => app.close());
 
     /** Posts `body` with exactly these headers. */
@@ -43,14 +43,19 @@ describe.each(ADAPTERS)('signature of deliveries on %s', (adapter) => {
     it('accepts a body signed with the app secret', async () => {
       const response = await send({ 'x-hub-signature-256': signPayload(body, APP_SECRET) });
       expect(response.status).toBe(200);
-      expect(listener.callsOf('OnMessage')).toHaveLength(1);
+      expect(recorder.received('OnMessage')).toHaveLength(1);
+    });
+
+    it('accepts the two headers Meta sends together (sha256 and the legacy sha1), with allowSha1Signature off', async () => {
+      expect((await client.send(body, { signature: 'both' })).status).toBe(200);
+      expect(recorder.received('OnMessage')).toHaveLength(1);
     });
 
     it('answers 401 and runs no handler when X-Hub-Signature-256 is missing', async () => {
       const response = await send({});
       expect(response.status).toBe(401);
       expect(response.body).toContain('X-Hub-Signature-256');
-      expect(listener.calls).toEqual([]);
+      expect(recorder.calls).toEqual([]);
     });
 
     it.each([
@@ -62,26 +67,26 @@ describe.each(ADAPTERS)('signature of deliveries on %s', (adapter) => {
     ])('answers 401 and runs no handler for a malformed header: %s', async (_case, header) => {
       const response = await send({ 'x-hub-signature-256': header });
       expect(response.status).toBe(401);
-      expect(listener.calls).toEqual([]);
+      expect(recorder.calls).toEqual([]);
     });
 
     it('answers 401 for a valid legacy sha1 X-Hub-Signature alone, since allowSha1Signature is off', async () => {
-      const response = await send({ 'x-hub-signature': signSha1(body, APP_SECRET) });
+      const response = await client.send(body, { signature: 'sha1' });
       expect(response.status).toBe(401);
       expect(response.body).toContain('allowSha1Signature');
-      expect(listener.calls).toEqual([]);
+      expect(recorder.calls).toEqual([]);
     });
 
     it('answers 403 and runs no handler for a body signed with another secret', async () => {
       const response = await send({ 'x-hub-signature-256': signPayload(body, 'another-secret') });
       expect(response.status).toBe(403);
-      expect(listener.calls).toEqual([]);
+      expect(recorder.calls).toEqual([]);
     });
 
     it('answers 403 when the signature is of other bytes than those sent', async () => {
       const response = await send({ 'x-hub-signature-256': signPayload(`${body} `, APP_SECRET) });
       expect(response.status).toBe(403);
-      expect(listener.calls).toEqual([]);
+      expect(recorder.calls).toEqual([]);
     });
 
     it("verifies over Meta's own bytes (escaped / and non-ASCII) and hands the decoded text to the handler", async () => {
@@ -90,7 +95,7 @@ describe.each(ADAPTERS)('signature of deliveries on %s', (adapter) => {
       expect(JSON.stringify(JSON.parse(metaBytes))).not.toBe(metaBytes);
       const response = await client.send(metaBytes);
       expect(response.status).toBe(200);
-      const [call] = listener.callsOf('OnMessage');
+      const [call] = recorder.received('OnMessage');
       expect(call?.event).toBeInstanceOf(MessageEvent);
       expect((call?.event as MessageEvent).message.text).toBe('Café / thé https://example.com/menu');
     });
@@ -114,49 +119,54 @@ describe.each(ADAPTERS)('signature of deliveries on %s', (adapter) => {
   describe('while the app secret is rotated (appSecret: [old, new])', () => {
     let app: INestApplication;
     let client: MessengerTestClient;
-    let listener: EveryListener;
+    let recorder: MessengerRecorder;
     beforeAll(async () => {
-      ({ app, client, listener } = await start(adapter, { verifyToken: VERIFY_TOKEN, appSecret: ['old-secret', 'new-secret'], dedupe: false }));
+      ({ app, client, recorder } = await start(adapter, { verifyToken: VERIFY_TOKEN, appSecret: ['old-secret', 'new-secret'], dedupe: false }));
     });
-    beforeEach(() => listener.reset());
+    beforeEach(() => recorder.reset());
     afterAll(() => app.close());
 
     it.each(['old-secret', 'new-secret'])('accepts a body signed with %s', async (secret) => {
       expect((await client.send(body, { secret })).status).toBe(200);
-      expect(listener.callsOf('OnMessage')).toHaveLength(1);
+      expect(recorder.received('OnMessage')).toHaveLength(1);
     });
 
     it('still refuses a body signed with neither', async () => {
       expect((await client.send(body, { secret: APP_SECRET })).status).toBe(403);
-      expect(listener.calls).toEqual([]);
+      expect(recorder.calls).toEqual([]);
     });
   });
 
   describe('with allowSha1Signature: true', () => {
     let app: INestApplication;
     let client: MessengerTestClient;
-    let listener: EveryListener;
+    let recorder: MessengerRecorder;
     beforeAll(async () => {
-      ({ app, client, listener } = await start(adapter, { verifyToken: VERIFY_TOKEN, appSecret: APP_SECRET, allowSha1Signature: true, dedupe: false }));
+      ({ app, client, recorder } = await start(adapter, { verifyToken: VERIFY_TOKEN, appSecret: APP_SECRET, allowSha1Signature: true, dedupe: false }));
     });
-    beforeEach(() => listener.reset());
+    beforeEach(() => recorder.reset());
     afterAll(() => app.close());
 
     it('accepts a valid legacy sha1 X-Hub-Signature', async () => {
-      const response = await client.send(body, { secret: null, headers: { 'x-hub-signature': signSha1(body, APP_SECRET) } });
+      const response = await client.send(body, { signature: 'sha1' });
       expect(response.status).toBe(200);
-      expect(listener.callsOf('OnMessage')).toHaveLength(1);
+      expect(recorder.received('OnMessage')).toHaveLength(1);
+    });
+
+    it('accepts the two headers together, as Meta sends them', async () => {
+      expect((await client.send(body, { signature: 'both' })).status).toBe(200);
+      expect(recorder.received('OnMessage')).toHaveLength(1);
     });
 
     it('refuses a sha1 signature made with another secret', async () => {
       const response = await client.send(body, { secret: null, headers: { 'x-hub-signature': signSha1(body, 'another-secret') } });
       expect(response.status).toBe(403);
-      expect(listener.calls).toEqual([]);
+      expect(recorder.calls).toEqual([]);
     });
 
     it('still answers 401 when neither header is sent', async () => {
       expect((await client.send(body, { secret: null })).status).toBe(401);
-      expect(listener.calls).toEqual([]);
+      expect(recorder.calls).toEqual([]);
     });
   });
 });

@@ -1,4 +1,4 @@
-import { Inject, Injectable, type Provider } from '@nestjs/common';
+import { Inject, Injectable, type INestApplication, type Provider } from '@nestjs/common';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   Event,
@@ -18,10 +18,26 @@ import {
   type PostbackEvent,
   type ReactionEvent,
 } from 'nestjs-messenger-webhook';
-import { ADAPTERS, APP_SECRET, delivery, startServer, VERIFY_TOKEN, type AdapterName, type TestServer } from '../support/app.js';
+import {
+  createMessengerTestClient,
+  MessengerEvents,
+  webhookBody,
+  type EventsOrBody,
+  type MessengerTestClient,
+  type SendOptions,
+} from 'nestjs-messenger-webhook/testing';
+import { ADAPTERS, APP_SECRET, createTestApp, VERIFY_TOKEN, type AdapterName } from '../support/app.js';
 import { deferred, type Deferred } from '../support/deferred.js';
-import { edit, message, postback, reaction, type RawEvent } from '../support/events.js';
 import { LogCapture } from '../support/log-capture.js';
+
+/** The app under test and a kit client for it. */
+interface Started {
+  app: INestApplication;
+  client: MessengerTestClient;
+}
+
+/** A message with this mid (its text does not matter to these tests). */
+const withMid = (mid: string) => MessengerEvents.text('hi', { mid });
 
 /** Records every event it gets as one readable line, so tests compare lists of strings. */
 @Injectable()
@@ -54,37 +70,39 @@ async function startWith(
   options: Partial<MessengerWebhookOptions>,
   providers: Provider[] = [DedupeBot],
   logs?: LogCapture,
-): Promise<TestServer> {
-  return startServer(
+): Promise<Started> {
+  const app = await createTestApp(
     adapter,
     {
       imports: [MessengerWebhookModule.forRoot({ verifyToken: VERIFY_TOKEN, appSecret: APP_SECRET, ...options })],
       providers,
     },
-    { configure: (app) => logs && app.useLogger(logs) },
+    { logger: logs },
   );
+  await app.init();
+  return { app, client: createMessengerTestClient(app) };
 }
 
-async function postOk(server: TestServer, body: unknown): Promise<void> {
-  const response = await server.post(body);
+async function postOk({ client }: Started, events: EventsOrBody, options?: SendOptions): Promise<void> {
+  const response = await client.send(events, options);
   expect(response.status).toBe(200);
 }
 
 describe.each(ADAPTERS)('redeliveries on %s (default in-memory dedupe)', (adapter) => {
-  let server: TestServer;
+  let server: Started;
   let bot: DedupeBot;
 
   beforeAll(async () => {
     server = await startWith(adapter, {});
     bot = server.app.get(DedupeBot);
   });
-  afterAll(() => server.close());
+  afterAll(() => server.app.close());
   beforeEach(() => {
     bot.seen.length = 0;
   });
 
   it('handles a delivery posted twice only once', async () => {
-    const body = delivery([message({ mid: 'mid.twice' }), postback('NO_MID', { mid: null, timestamp: 1_000 })]);
+    const body = webhookBody([withMid('mid.twice'), MessengerEvents.postback('NO_MID', { mid: null, timestamp: 1_000 })]);
     await postOk(server, body);
     await postOk(server, body);
 
@@ -92,24 +110,25 @@ describe.each(ADAPTERS)('redeliveries on %s (default in-memory dedupe)', (adapte
   });
 
   it('drops a message whose mid was already handled, even inside another delivery', async () => {
-    const original = message({ mid: 'mid.again' });
-    await postOk(server, delivery([original]));
-    await postOk(server, delivery([message({ mid: 'mid.new' }), original, message({ mid: 'mid.again' })]));
+    const original = withMid('mid.again');
+    await postOk(server, original);
+    await postOk(server, [withMid('mid.new'), original, withMid('mid.again')]);
 
     expect(bot.seen).toEqual(['message mid.again', 'message mid.new']);
   });
 
   it('keeps events that look alike but are different', async () => {
     // A reaction and its unreact on one message, even at the same millisecond.
-    await postOk(server, delivery([reaction('mid.liked', 'react', { reaction: 'like', timestamp: 2_000 }), reaction('mid.liked', 'unreact', { timestamp: 2_000 })]));
+    await postOk(server, [MessengerEvents.reaction('like', { mid: 'mid.liked', timestamp: 2_000 }), MessengerEvents.unreact('mid.liked', { timestamp: 2_000 })]);
     // A message, then its edit (same mid).
-    await postOk(server, delivery([message({ mid: 'mid.edited', text: 'helo' })]));
-    await postOk(server, delivery([edit('mid.edited', 'hello')]));
+    await postOk(server, MessengerEvents.text('helo', { mid: 'mid.edited' }));
+    await postOk(server, MessengerEvents.messageEdit('mid.edited', 'hello'));
     // An Instagram message, then its deletion (same mid).
-    await postOk(server, delivery([message({ mid: 'mid.unsent', text: 'oops' })], { object: 'instagram', pageId: 'IG_1' }));
-    await postOk(server, delivery([message({ mid: 'mid.unsent', isDeleted: true })], { object: 'instagram', pageId: 'IG_1' }));
+    const instagram = { object: 'instagram', pageId: 'IG_1' } as const;
+    await postOk(server, MessengerEvents.text('oops', { mid: 'mid.unsent', pageId: 'IG_1' }), instagram);
+    await postOk(server, MessengerEvents.unsend('mid.unsent', { pageId: 'IG_1' }), instagram);
     // Two taps on the same button: postbacks without mid, at different times.
-    await postOk(server, delivery([postback('MENU', { mid: null, timestamp: 3_000 }), postback('MENU', { mid: null, timestamp: 3_001 })]));
+    await postOk(server, [MessengerEvents.postback('MENU', { mid: null, timestamp: 3_000 }), MessengerEvents.postback('MENU', { mid: null, timestamp: 3_001 })]);
 
     expect(bot.seen).toEqual([
       'react mid.liked',
@@ -128,13 +147,13 @@ describe.each(ADAPTERS)('dedupe options on %s', (adapter) => {
   it('lets a redelivery through with dedupe: false', async () => {
     const server = await startWith(adapter, { dedupe: false });
     try {
-      const body = delivery([message({ mid: 'mid.redelivered' })]);
+      const body = webhookBody(withMid('mid.redelivered'));
       await postOk(server, body);
       await postOk(server, body);
 
       expect(server.app.get(DedupeBot).seen).toEqual(['message mid.redelivered', 'message mid.redelivered']);
     } finally {
-      await server.close();
+      await server.app.close();
     }
   });
 
@@ -152,7 +171,7 @@ describe.each(ADAPTERS)('dedupe options on %s', (adapter) => {
     };
     const server = await startWith(adapter, { dedupe: { store, ttl: 1234 } });
     try {
-      const body = delivery([message({ mid: 'mid.custom' })]);
+      const body = webhookBody(withMid('mid.custom'));
       await postOk(server, body);
       await postOk(server, body);
 
@@ -162,7 +181,7 @@ describe.each(ADAPTERS)('dedupe options on %s', (adapter) => {
       expect(asked[0]!.key).toBe(asked[1]!.key);
       expect(asked[0]!.key).toContain('mid.custom');
     } finally {
-      await server.close();
+      await server.app.close();
     }
   });
 
@@ -175,12 +194,12 @@ describe.each(ADAPTERS)('dedupe options on %s', (adapter) => {
     };
     const server = await startWith(adapter, { dedupe: { store } }, [DedupeBot], logs);
     try {
-      await postOk(server, delivery([message({ mid: 'mid.storeless' })]));
+      await postOk(server, withMid('mid.storeless'));
 
       expect(server.app.get(DedupeBot).seen).toEqual(['message mid.storeless']);
       expect(logs.errors().map((entry) => entry.message)).toEqual([expect.stringContaining('store unreachable')]);
     } finally {
-      await server.close();
+      await server.app.close();
     }
   });
 });
@@ -214,18 +233,19 @@ class SlowBot {
 describe.each(ADAPTERS)("dispatch: 'background' on %s", (adapter) => {
   it('answers 200 before a slow handler finishes, and app.close() resolves only after it finished', async () => {
     const control: SlowControl = { release: deferred(), started: deferred(), log: [] };
-    const server = await startWith(adapter, { dispatch: 'background' }, [SlowBot, { provide: SLOW, useValue: control }]);
+    const { app, client } = await startWith(adapter, { dispatch: 'background' }, [SlowBot, { provide: SLOW, useValue: control }]);
 
-    const response = await server.post(delivery([message({ text: 'slow' })]));
+    // The answer alone is awaited: the handler waits for the test.
+    const response = await client.send(MessengerEvents.text('slow'), { waitForHandlers: false });
     expect(response.status).toBe(200);
     control.log.push('answered');
     await control.started.promise;
 
-    const closed = server.close().then(() => control.log.push('closed'));
+    const closed = app.close().then(() => control.log.push('closed'));
     // While it drains, the app refuses new deliveries (Meta will redeliver them): close() has begun, not ended.
-    const late = await server.post(delivery([message({ text: 'late' })]));
+    const late = await client.send(MessengerEvents.text('late'), { waitForHandlers: false });
     expect(late.status).toBe(503);
-    expect(await late.text()).toContain('Shutting down');
+    expect(late.body).toContain('Shutting down');
     expect(control.log).toEqual(['answered']);
 
     control.release.resolve();
@@ -236,11 +256,11 @@ describe.each(ADAPTERS)("dispatch: 'background' on %s", (adapter) => {
   it('stops waiting for handlers after shutdownTimeout', async () => {
     const control: SlowControl = { release: deferred(), started: deferred(), log: [] };
     const logs = new LogCapture();
-    const server = await startWith(adapter, { dispatch: 'background', shutdownTimeout: 50 }, [SlowBot, { provide: SLOW, useValue: control }], logs);
+    const { app, client } = await startWith(adapter, { dispatch: 'background', shutdownTimeout: 50 }, [SlowBot, { provide: SLOW, useValue: control }], logs);
 
-    expect((await server.post(delivery([message({ text: 'slow' })]))).status).toBe(200);
+    expect((await client.send(MessengerEvents.text('slow'), { waitForHandlers: false })).status).toBe(200);
     await control.started.promise;
-    await server.close();
+    await app.close();
 
     // The handler never got its release: close() gave up on it instead of hanging, and said so.
     expect(control.log).toEqual([]);
@@ -252,7 +272,7 @@ describe.each(ADAPTERS)("dispatch: 'background' on %s", (adapter) => {
 });
 
 describe.each(ADAPTERS)('handlerTimeout on %s', (adapter) => {
-  let server: TestServer;
+  let server: Started;
   const logs = new LogCapture();
   const failures: HandlerFailure[] = [];
 
@@ -262,10 +282,11 @@ describe.each(ADAPTERS)('handlerTimeout on %s', (adapter) => {
     server = await startWith(adapter, { handlerTimeout: 50, shutdownTimeout: 100 }, [SlowBot, { provide: SLOW, useValue: control }], logs);
     server.app.get(MessengerDispatcher).failures$.subscribe((failure) => failures.push(failure));
   });
-  afterAll(() => server.close());
+  afterAll(() => server.app.close());
 
   it('answers the POST (await mode) when a handler never settles, and reports the timeout', async () => {
-    const response = await server.post(delivery([message({ text: 'never', mid: 'mid.never' })]));
+    // The answer alone is awaited: the handler never settles, and the answer is what this test is about.
+    const response = await server.client.send(MessengerEvents.text('never', { mid: 'mid.never' }), { waitForHandlers: false });
 
     expect(response.status).toBe(200);
     expect(failures).toHaveLength(1);
@@ -308,21 +329,21 @@ class OrderBot {
 }
 
 describe.each(ADAPTERS)('ordering with concurrency: 4 on %s', (adapter) => {
-  let server: TestServer;
+  let server: Started | undefined;
 
-  afterEach(() => server?.close());
+  afterEach(() => server?.app.close());
 
   it('handles each conversation in arrival order, one event at a time, while conversations overlap', async () => {
-    server = await startWith(adapter, { concurrency: 4 }, [OrderBot]);
+    const started = (server = await startWith(adapter, { concurrency: 4 }, [OrderBot]));
     const conversations = ['U0', 'U1', 'U2', 'U3', 'U4'];
-    const events: RawEvent[] = [];
+    const events: object[] = [];
     for (let index = 0; index < 20; index++) {
-      for (const sender of conversations) events.push(message({ sender, text: String(index) }));
+      for (const sender of conversations) events.push(MessengerEvents.text(String(index), { sender }));
     }
 
-    await postOk(server, delivery(events));
+    await postOk(started, events);
 
-    const bot = server.app.get(OrderBot);
+    const bot = started.app.get(OrderBot);
     const inOrder = Array.from({ length: 20 }, (_, index) => index);
     for (const sender of conversations) {
       expect(bot.order.get(sender), sender).toEqual(inOrder);

@@ -13,6 +13,7 @@ import {
   type CanActivate,
   type ExceptionFilter,
   type ExecutionContext,
+  type INestApplication,
   type NestInterceptor,
   type PipeTransform,
 } from '@nestjs/common';
@@ -30,12 +31,10 @@ import {
   PostbackEvent,
   Text,
   type HandlerFailure,
-  type MessengerEvent,
 } from 'nestjs-messenger-webhook';
-import { ADAPTERS, APP_SECRET, delivery, startServer, VERIFY_TOKEN, type TestServer } from '../support/app.js';
-import { Calls } from '../support/calls.js';
+import { createMessengerTestClient, MessengerEvents, type MessengerTestClient } from 'nestjs-messenger-webhook/testing';
+import { ADAPTERS, APP_SECRET, createTestApp, VERIFY_TOKEN } from '../support/app.js';
 import { LogCapture } from '../support/log-capture.js';
-import { message, postback, type RawEvent } from '../support/events.js';
 
 /** What the enhancers saw, for the tests to read; reset before each test. */
 const seen = {
@@ -172,40 +171,49 @@ class OutOfStockError extends Error {}
 
 @Injectable()
 class EnhancedBot {
-  constructor(private readonly calls: Calls) {}
+  /** The handlers that ran, with the postback each got. */
+  readonly ran: Array<{ handler: string; event: PostbackEvent }> = [];
+
+  /** The handlers that ran for the raw event `raw` (found by its timestamp, which the kit makes unique), sorted. */
+  handlersOf(raw: { timestamp: number }): string[] {
+    return this.ran
+      .filter(({ event }) => event.timestamp === raw.timestamp)
+      .map(({ handler }) => handler)
+      .sort();
+  }
 
   @OnPostback('GUARDED')
   @UseGuards(DenyGuard)
   @UseFilters(MethodFilter)
-  refused(event: MessengerEvent) {
-    this.calls.add('refused', event);
+  refused(event: PostbackEvent) {
+    this.ran.push({ handler: 'refused', event });
   }
 
   @OnPostback('GUARDED')
-  open(event: MessengerEvent) {
-    this.calls.add('open', event);
+  open(event: PostbackEvent) {
+    this.ran.push({ handler: 'open', event });
   }
 
   @OnPostback('ADMIN_ONLY')
   @UseGuards(AdminGuard)
-  adminOnly(event: MessengerEvent) {
-    this.calls.add('adminOnly', event);
+  adminOnly(event: PostbackEvent) {
+    this.ran.push({ handler: 'adminOnly', event });
   }
 
   @OnPostback('TIMED')
   @UseInterceptors(TimingInterceptor)
-  async timed(event: MessengerEvent) {
+  async timed(event: PostbackEvent) {
     seen.interceptor.push('handler started');
     // Something worth timing: the interceptor must wait for the async handler to settle.
     await new Promise((resolve) => setTimeout(resolve, 25));
     seen.interceptor.push('handler finished');
-    this.calls.add('timed', event);
+    this.ran.push({ handler: 'timed', event });
   }
 
   @OnPostback('REPLACED')
   @UseInterceptors(ResultRecorder, ReplaceResult)
-  replaced(event: MessengerEvent) {
-    this.calls.add('replaced', event);
+  replaced(event: PostbackEvent) {
+    this.ran.push({ handler: 'replaced', event });
     return 'original';
   }
 
@@ -244,40 +252,44 @@ class ClassEnhancedBot {
 }
 
 describe.each(ADAPTERS)('guards, interceptors, pipes and filters on %s', (adapter) => {
-  let server: TestServer;
-  let calls: Calls;
+  let app: INestApplication;
+  let client: MessengerTestClient;
+  let calls: EnhancedBot;
   const logs = new LogCapture();
   const failures: HandlerFailure[] = [];
 
   beforeAll(async () => {
-    server = await startServer(
+    app = await createTestApp(
       adapter,
       {
         imports: [
           MessengerWebhookModule.forRoot({ verifyToken: VERIFY_TOKEN, appSecret: APP_SECRET, controllerDecorators: [Public()] }),
         ],
         controllers: [PrivateController],
-        providers: [Calls, EnhancedBot, ClassEnhancedBot, { provide: APP_GUARD, useClass: ApiKeyGuard }],
+        providers: [EnhancedBot, ClassEnhancedBot, { provide: APP_GUARD, useClass: ApiKeyGuard }],
       },
-      { configure: (app) => app.useLogger(logs) },
+      { logger: logs },
     );
-    calls = server.app.get(Calls);
-    server.app.get(MessengerDispatcher).failures$.subscribe((failure) => failures.push(failure));
+    client = createMessengerTestClient(app);
+    calls = app.get(EnhancedBot);
+    await app.init();
+    app.get(MessengerDispatcher).failures$.subscribe((failure) => failures.push(failure));
   });
-  afterAll(() => server.close());
+  afterAll(() => app.close());
   beforeEach(() => {
+    calls.ran.length = 0;
     reset();
     logs.clear();
     failures.length = 0;
   });
 
-  async function send(events: RawEvent[]): Promise<void> {
-    const response = await server.post(delivery(events));
+  async function send(events: object[]): Promise<void> {
+    const response = await client.send(events);
     expect(response.status).toBe(200);
   }
 
   it('skips only the handler whose guard says no, quietly: the others of the event run, no error, no filter', async () => {
-    const raw = postback('GUARDED');
+    const raw = MessengerEvents.postback('GUARDED');
     await send([raw]);
 
     expect(calls.handlersOf(raw)).toEqual(['open']);
@@ -287,8 +299,8 @@ describe.each(ADAPTERS)('guards, interceptors, pipes and filters on %s', (adapte
   });
 
   it('gives a guard the messenger context type, the event and the context', async () => {
-    const fromAdmin = postback('ADMIN_ONLY', { sender: 'ADMIN' });
-    const fromGuest = postback('ADMIN_ONLY', { sender: 'GUEST' });
+    const fromAdmin = MessengerEvents.postback('ADMIN_ONLY', { sender: 'ADMIN' });
+    const fromGuest = MessengerEvents.postback('ADMIN_ONLY', { sender: 'GUEST' });
     await send([fromAdmin, fromGuest]);
 
     expect(calls.handlersOf(fromAdmin)).toEqual(['adminOnly']);
@@ -300,7 +312,7 @@ describe.each(ADAPTERS)('guards, interceptors, pipes and filters on %s', (adapte
   });
 
   it('wraps the whole (async) handler call in an interceptor, which can time it', async () => {
-    const raw = postback('TIMED');
+    const raw = MessengerEvents.postback('TIMED');
     await send([raw]);
 
     expect(calls.handlersOf(raw)).toEqual(['timed']);
@@ -311,7 +323,7 @@ describe.each(ADAPTERS)('guards, interceptors, pipes and filters on %s', (adapte
   });
 
   it("lets an interceptor replace the handler's result", async () => {
-    const raw = postback('REPLACED');
+    const raw = MessengerEvents.postback('REPLACED');
     await send([raw]);
 
     expect(calls.handlersOf(raw)).toEqual(['replaced']);
@@ -319,7 +331,7 @@ describe.each(ADAPTERS)('guards, interceptors, pipes and filters on %s', (adapte
   });
 
   it('lets an interceptor swallow an error with catchError: nothing is reported', async () => {
-    await send([postback('SWALLOWED')]);
+    await send([MessengerEvents.postback('SWALLOWED')]);
 
     expect(seen.swallowed).toHaveLength(1);
     expect((seen.swallowed[0] as Error).message).toBe('an error the interceptor swallows');
@@ -328,7 +340,7 @@ describe.each(ADAPTERS)('guards, interceptors, pipes and filters on %s', (adapte
   });
 
   it("lets a method @UseFilters filter catch the handler's exception, which is then not an unhandled failure", async () => {
-    const raw = postback('FILTERED');
+    const raw = MessengerEvents.postback('FILTERED');
     await send([raw]);
 
     expect(seen.filterCatches).toHaveLength(1);
@@ -343,7 +355,7 @@ describe.each(ADAPTERS)('guards, interceptors, pipes and filters on %s', (adapte
   });
 
   it("lets a class @UseFilters filter catch the exceptions of the class's handlers", async () => {
-    await send([postback('CLASS_FILTERED')]);
+    await send([MessengerEvents.postback('CLASS_FILTERED')]);
 
     expect(seen.filterCatches.map(({ filter, error }) => ({ filter, message: (error as Error).message }))).toEqual([
       { filter: 'class', message: 'class-level out of stock' },
@@ -353,20 +365,20 @@ describe.each(ADAPTERS)('guards, interceptors, pipes and filters on %s', (adapte
   });
 
   it('applies @UsePipes of the method and of the class to the decorated parameters', async () => {
-    await send([message({ text: 'shout', quickReply: 'qr' }), postback('CLASS_PIPED_ab')]);
+    await send([MessengerEvents.quickReply('shout', 'qr'), MessengerEvents.postback('CLASS_PIPED_ab')]);
 
     expect(seen.results).toEqual([{ text: 'SHOUT', payload: 'QR' }, 'ba_DEPIP_SSALC']);
   });
 
   it('coexists with a global guard written for HTTP: webhook handlers run, other routes stay protected', async () => {
-    const raw = postback('GUARDED');
+    const raw = MessengerEvents.postback('GUARDED');
     await send([raw]);
     expect(calls.handlersOf(raw)).toEqual(['open']);
     // The global guard also ran for the handlers, saw they were not HTTP, and let them through.
     expect(seen.globalGuardTypes).toContain('messenger');
     expect(seen.globalGuardTypes).toContain('http');
 
-    const privateUrl = new URL('/private', server.url).href;
+    const privateUrl = new URL('/private', await client.webhookUrl()).href;
     expect((await fetch(privateUrl)).status).toBe(403);
     const allowed = await fetch(privateUrl, { headers: { 'x-api-key': 'let-me-in' } });
     expect(allowed.status).toBe(200);

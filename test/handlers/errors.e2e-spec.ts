@@ -1,4 +1,4 @@
-import { Catch, Injectable, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { Catch, Injectable, type ArgumentsHost, type ExceptionFilter, type INestApplication } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -7,16 +7,15 @@ import {
   OnPostback,
   PostbackEvent,
   type HandlerFailure,
-  type MessengerEvent,
 } from 'nestjs-messenger-webhook';
-import { ADAPTERS, APP_SECRET, delivery, startServer, VERIFY_TOKEN, type TestServer } from '../support/app.js';
-import { Calls } from '../support/calls.js';
+import { createMessengerTestClient, DEFAULT_PAGE_ID, MessengerEvents, type MessengerTestClient } from 'nestjs-messenger-webhook/testing';
+import { ADAPTERS, APP_SECRET, createTestApp, VERIFY_TOKEN } from '../support/app.js';
 import { LogCapture } from '../support/log-capture.js';
-import { PAGE_ID, postback } from '../support/events.js';
 
 @Injectable()
 class FailingBot {
-  constructor(private readonly calls: Calls) {}
+  /** The postbacks the handler beside the failing one received. */
+  readonly survived: PostbackEvent[] = [];
 
   @OnPostback('BOOM')
   explode(): void {
@@ -24,8 +23,8 @@ class FailingBot {
   }
 
   @OnPostback('BOOM')
-  survivor(event: MessengerEvent): void {
-    this.calls.add('survivor', event);
+  survivor(event: PostbackEvent): void {
+    this.survived.push(event);
   }
 
   @OnPostback('REJECT')
@@ -36,14 +35,15 @@ class FailingBot {
 }
 
 describe.each(ADAPTERS)('handler failures on %s', (adapter) => {
-  let server: TestServer;
-  let calls: Calls;
+  let app: INestApplication;
+  let client: MessengerTestClient;
+  let bot: FailingBot;
   const logs = new LogCapture();
   const emitted: HandlerFailure[] = [];
   const hooked: HandlerFailure[] = [];
 
   beforeAll(async () => {
-    server = await startServer(
+    app = await createTestApp(
       adapter,
       {
         imports: [
@@ -53,27 +53,29 @@ describe.each(ADAPTERS)('handler failures on %s', (adapter) => {
             onHandlerError: (failure) => hooked.push(failure),
           }),
         ],
-        providers: [Calls, FailingBot],
+        providers: [FailingBot],
       },
-      { configure: (app) => app.useLogger(logs) },
+      { logger: logs },
     );
-    calls = server.app.get(Calls);
-    server.app.get(MessengerDispatcher).failures$.subscribe((failure) => emitted.push(failure));
+    client = createMessengerTestClient(app);
+    bot = app.get(FailingBot);
+    await app.init();
+    app.get(MessengerDispatcher).failures$.subscribe((failure) => emitted.push(failure));
   });
-  afterAll(() => server.close());
+  afterAll(() => app.close());
   beforeEach(() => {
+    bot.survived.length = 0;
     logs.clear();
     emitted.length = 0;
     hooked.length = 0;
   });
 
   it('logs an unfiltered throw once, with event type, mid, Class.method and stack, and reports it on failures$ and onHandlerError', async () => {
-    const raw = postback('BOOM', { mid: 'mid.boom.1' });
-    const response = await server.post(delivery([raw]));
+    const response = await client.send(MessengerEvents.postback('BOOM', { mid: 'mid.boom.1' }));
 
     expect(response.status).toBe(200);
     // The other handler of the same event is not affected.
-    expect(calls.handlersOf(raw)).toEqual(['survivor']);
+    expect(bot.survived.map((event) => event.postback.mid)).toEqual(['mid.boom.1']);
 
     const errors = logs.errors();
     expect(errors).toHaveLength(1);
@@ -88,7 +90,7 @@ describe.each(ADAPTERS)('handler failures on %s', (adapter) => {
 
     expect(emitted).toHaveLength(1);
     const [failure] = emitted;
-    expect(failure).toMatchObject({ reason: 'error', handler: 'FailingBot.explode', kind: 'postback', mid: 'mid.boom.1', pageId: PAGE_ID });
+    expect(failure).toMatchObject({ reason: 'error', handler: 'FailingBot.explode', kind: 'postback', mid: 'mid.boom.1', pageId: DEFAULT_PAGE_ID });
     expect((failure!.error as Error).message).toBe('kaboom');
     expect(failure!.event).toBeInstanceOf(PostbackEvent);
     expect((failure!.event as PostbackEvent).postback.payload).toBe('BOOM');
@@ -96,7 +98,7 @@ describe.each(ADAPTERS)('handler failures on %s', (adapter) => {
   });
 
   it('reports a rejected promise of an async handler the same way', async () => {
-    const response = await server.post(delivery([postback('REJECT', { mid: 'mid.reject.1' })]));
+    const response = await client.send(MessengerEvents.postback('REJECT', { mid: 'mid.reject.1' }));
 
     expect(response.status).toBe(200);
     expect(logs.errors()).toHaveLength(1);
@@ -108,7 +110,7 @@ describe.each(ADAPTERS)('handler failures on %s', (adapter) => {
   });
 
   it('reports each failing event of a delivery on its own', async () => {
-    const response = await server.post(delivery([postback('BOOM', { mid: 'mid.boom.a' }), postback('BOOM', { mid: 'mid.boom.b' })]));
+    const response = await client.send([MessengerEvents.postback('BOOM', { mid: 'mid.boom.a' }), MessengerEvents.postback('BOOM', { mid: 'mid.boom.b' })]);
 
     expect(response.status).toBe(200);
     expect(emitted.map((failure) => failure.mid)).toEqual(['mid.boom.a', 'mid.boom.b']);
@@ -125,25 +127,26 @@ class HttpOnlyFilter implements ExceptionFilter {
 }
 
 describe.each(ADAPTERS)('a global HTTP-only exception filter on %s', (adapter) => {
-  let server: TestServer;
+  let app: INestApplication;
   const emitted: HandlerFailure[] = [];
   const logs = new LogCapture();
 
   beforeAll(async () => {
-    server = await startServer(
+    app = await createTestApp(
       adapter,
       {
         imports: [MessengerWebhookModule.forRoot({ verifyToken: VERIFY_TOKEN, appSecret: APP_SECRET })],
-        providers: [Calls, FailingBot, { provide: APP_FILTER, useClass: HttpOnlyFilter }],
+        providers: [FailingBot, { provide: APP_FILTER, useClass: HttpOnlyFilter }],
       },
-      { configure: (app) => app.useLogger(logs) },
+      { logger: logs },
     );
-    server.app.get(MessengerDispatcher).failures$.subscribe((failure) => emitted.push(failure));
+    await app.init();
+    app.get(MessengerDispatcher).failures$.subscribe((failure) => emitted.push(failure));
   });
-  afterAll(() => server.close());
+  afterAll(() => app.close());
 
   it("keeps the handler's own error as the one reported, and names what the filter threw", async () => {
-    const response = await server.post(delivery([postback('BOOM', { mid: 'mid.filter.1' })]));
+    const response = await createMessengerTestClient(app).send(MessengerEvents.postback('BOOM', { mid: 'mid.filter.1' }));
 
     expect(response.status).toBe(200);
     expect(emitted).toHaveLength(1);

@@ -1,8 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type INestApplication } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   Ctx,
+  EchoEvent,
   Event,
+  MessageEvent,
   MessengerWebhookModule,
   OnEcho,
   OnHandover,
@@ -11,161 +13,188 @@ import {
   OnPostback,
   OnReaction,
   OnReferral,
+  OptinEvent,
   Param,
+  PassThreadControlEvent,
+  PostbackEvent,
+  ReactionEvent,
+  ReferralEvent,
+  RequestThreadControlEvent,
+  TakeThreadControlEvent,
   type MessengerContext,
-  type MessengerEvent,
 } from 'nestjs-messenger-webhook';
-import { ADAPTERS, APP_SECRET, delivery, startServer, VERIFY_TOKEN, type TestServer } from '../support/app.js';
-import { Calls } from '../support/calls.js';
-import { echo, handover, message, multiEntryDelivery, optin, postback, reaction, referral, type RawEvent } from '../support/events.js';
+import { createMessengerTestClient, MessengerEvents, WebhookBodyBuilder, type MessengerTestClient, type SendOptions } from 'nestjs-messenger-webhook/testing';
+import { ADAPTERS, APP_SECRET, createTestApp, VERIFY_TOKEN } from '../support/app.js';
+
+/** A handler call: which handler, for the event of which timestamp (the kit gives each event its own), and what it got. */
+interface Hit {
+  readonly handler: string;
+  readonly timestamp: number | undefined;
+  readonly detail: unknown;
+}
 
 /** One handler per filter under test; each records its name and the captures it was given. */
 @Injectable()
 class RoutingBot {
-  constructor(private readonly calls: Calls) {}
+  readonly hits: Hit[] = [];
 
-  private hit(handler: string, event: MessengerEvent, context: MessengerContext): void {
-    this.calls.add(handler, event, { params: context.params });
+  /** The handlers that ran for `raw`, sorted. */
+  handlersOf(raw: { timestamp: number }): string[] {
+    return this.hitsOf(raw)
+      .map((hit) => hit.handler)
+      .sort();
+  }
+
+  /** What each handler that ran for `raw` was given. */
+  hitsOf(raw: { timestamp: number }): Hit[] {
+    return this.hits.filter((hit) => hit.timestamp === raw.timestamp);
+  }
+
+  private hit(handler: string, event: { timestamp?: number }, context: MessengerContext): void {
+    this.record(handler, event, { params: context.params });
+  }
+
+  private record(handler: string, event: { timestamp?: number }, detail: unknown): void {
+    this.hits.push({ handler, timestamp: event.timestamp, detail });
   }
 
   @OnMessage()
-  anyMessage(event: MessengerEvent, context: MessengerContext) {
+  anyMessage(event: MessageEvent, context: MessengerContext) {
     this.hit('anyMessage', event, context);
   }
 
   @OnMessage({ text: 'hello' })
-  exactText(event: MessengerEvent, context: MessengerContext) {
+  exactText(event: MessageEvent, context: MessengerContext) {
     this.hit('exactText', event, context);
   }
 
   @OnMessage('hi')
-  shorthandText(event: MessengerEvent, context: MessengerContext) {
+  shorthandText(event: MessageEvent, context: MessengerContext) {
     this.hit('shorthandText', event, context);
   }
 
   @OnMessage(/^hey\b/i)
-  shorthandRegExp(event: MessengerEvent, context: MessengerContext) {
+  shorthandRegExp(event: MessageEvent, context: MessengerContext) {
     this.hit('shorthandRegExp', event, context);
   }
 
   @OnMessage({ quickReply: 'COLOR:{color}' })
-  quickReply(event: MessengerEvent, context: MessengerContext) {
+  quickReply(event: MessageEvent, context: MessengerContext) {
     this.hit('quickReply', event, context);
   }
 
   @OnMessage({ attachment: 'image' })
-  image(event: MessengerEvent, context: MessengerContext) {
+  image(event: MessageEvent, context: MessengerContext) {
     this.hit('image', event, context);
   }
 
   @OnMessage({ attachment: ['audio', 'video'] })
-  audioOrVideo(event: MessengerEvent, context: MessengerContext) {
+  audioOrVideo(event: MessageEvent, context: MessengerContext) {
     this.hit('audioOrVideo', event, context);
   }
 
   @OnMessage({ text: 'hello', platform: 'instagram' })
-  instagramHello(event: MessengerEvent, context: MessengerContext) {
+  instagramHello(event: MessageEvent, context: MessengerContext) {
     this.hit('instagramHello', event, context);
   }
 
   @OnMessage({ pageId: 'PAGE_2' })
-  page2(event: MessengerEvent, context: MessengerContext) {
+  page2(event: MessageEvent, context: MessengerContext) {
     this.hit('page2', event, context);
   }
 
   @OnMessage({ pageId: ['PAGE_2', 'PAGE_3'] })
-  page2or3(event: MessengerEvent, context: MessengerContext) {
+  page2or3(event: MessageEvent, context: MessengerContext) {
     this.hit('page2or3', event, context);
   }
 
   @OnMessage({ where: (event) => event.message.text?.endsWith('!') === true })
-  exclaimed(event: MessengerEvent, context: MessengerContext) {
+  exclaimed(event: MessageEvent, context: MessengerContext) {
     this.hit('exclaimed', event, context);
   }
 
   @OnEcho('hello')
-  echoHello(event: MessengerEvent, context: MessengerContext) {
+  echoHello(event: EchoEvent, context: MessengerContext) {
     this.hit('echoHello', event, context);
   }
 
   @OnPostback('GET_STARTED')
-  getStarted(event: MessengerEvent, context: MessengerContext) {
+  getStarted(event: PostbackEvent, context: MessengerContext) {
     this.hit('getStarted', event, context);
   }
 
   @OnPostback({ payload: 'ADD:{sku}:{qty}' })
   add(
-    @Event() event: MessengerEvent,
+    @Event() event: PostbackEvent,
     @Param('sku') sku: string,
     @Param('qty') qty: string,
     @Param() all: Record<string, string>,
     @Ctx() context: MessengerContext,
   ) {
-    this.calls.add('add', event, { sku, qty, all, params: context.params });
+    this.record('add', event, { sku, qty, all, params: context.params });
   }
 
   @OnPostback(/^ORDER-(?<orderId>\d+)$/)
-  order(@Event() event: MessengerEvent, @Param('orderId') orderId: string, @Param() all: Record<string, string>, @Ctx() context: MessengerContext) {
-    this.calls.add('order', event, { orderId, all, params: context.params });
+  order(@Event() event: PostbackEvent, @Param('orderId') orderId: string, @Param() all: Record<string, string>, @Ctx() context: MessengerContext) {
+    this.record('order', event, { orderId, all, params: context.params });
   }
 
   @OnPostback({ payload: 'VOTE:{choice}', where: (_event, context) => context.params.choice !== 'none' })
-  vote(event: MessengerEvent, context: MessengerContext) {
+  vote(event: PostbackEvent, context: MessengerContext) {
     this.hit('vote', event, context);
   }
 
   @OnPostback('A')
   @OnPostback('B')
-  stacked(event: MessengerEvent, context: MessengerContext) {
+  stacked(event: PostbackEvent, context: MessengerContext) {
     this.hit('stacked', event, context);
   }
 
   @OnPostback('C')
   @OnPostback({ payload: /^C/ })
-  overlapping(event: MessengerEvent, context: MessengerContext) {
+  overlapping(event: PostbackEvent, context: MessengerContext) {
     this.hit('overlapping', event, context);
   }
 
   @OnOptin('NEWS')
-  optinPayload(event: MessengerEvent, context: MessengerContext) {
+  optinPayload(event: OptinEvent, context: MessengerContext) {
     this.hit('optinPayload', event, context);
   }
 
   @OnOptin({ type: 'notification_messages' })
-  optinType(event: MessengerEvent, context: MessengerContext) {
+  optinType(event: OptinEvent, context: MessengerContext) {
     this.hit('optinType', event, context);
   }
 
   @OnReferral('promo-{code}')
-  referralRef(event: MessengerEvent, context: MessengerContext) {
+  referralRef(event: ReferralEvent, context: MessengerContext) {
     this.hit('referralRef', event, context);
   }
 
   @OnReferral({ source: 'ADS' })
-  referralAds(event: MessengerEvent, context: MessengerContext) {
+  referralAds(event: ReferralEvent, context: MessengerContext) {
     this.hit('referralAds', event, context);
   }
 
   @OnReaction({ action: 'unreact' })
-  unreact(event: MessengerEvent, context: MessengerContext) {
+  unreact(event: ReactionEvent, context: MessengerContext) {
     this.hit('unreact', event, context);
   }
 
   @OnReaction({ reaction: 'love' })
-  love(event: MessengerEvent, context: MessengerContext) {
+  love(event: ReactionEvent, context: MessengerContext) {
     this.hit('love', event, context);
   }
 
   @OnHandover({ kind: 'pass_thread_control' })
-  passed(event: MessengerEvent, context: MessengerContext) {
+  passed(event: PassThreadControlEvent, context: MessengerContext) {
     this.hit('passed', event, context);
   }
 
   @OnHandover({ kind: ['take_thread_control', 'request_thread_control'] })
-  takenOrRequested(event: MessengerEvent, context: MessengerContext) {
+  takenOrRequested(event: TakeThreadControlEvent | RequestThreadControlEvent, context: MessengerContext) {
     this.hit('takenOrRequested', event, context);
   }
-
 }
 
 /** Written by a JavaScript user (or through a cast): a filter @OnPostback does not have. */
@@ -176,31 +205,33 @@ class MisconfiguredBot {
 }
 
 describe.each(ADAPTERS)('routing filters on %s', (adapter) => {
-  let server: TestServer;
-  let calls: Calls;
+  let app: INestApplication;
+  let client: MessengerTestClient;
+  let calls: RoutingBot;
 
   beforeAll(async () => {
-    server = await startServer(adapter, {
+    app = await createTestApp(adapter, {
       imports: [MessengerWebhookModule.forRoot({ verifyToken: VERIFY_TOKEN, appSecret: APP_SECRET })],
-      providers: [Calls, RoutingBot],
+      providers: [RoutingBot],
     });
-    calls = server.app.get(Calls);
+    client = createMessengerTestClient(app);
+    calls = app.get(RoutingBot);
   });
-  afterAll(() => server.close());
+  afterAll(() => app.close());
 
-  async function send(events: RawEvent[], options: { object?: string; pageId?: string } = {}): Promise<void> {
-    const response = await server.post(delivery(events, options));
+  async function send(events: object | object[], options: SendOptions = {}): Promise<void> {
+    const response = await client.send(events, options);
     expect(response.status).toBe(200);
   }
 
   it('routes messages by exact text, shorthand string and shorthand RegExp, and by a where predicate', async () => {
-    const hello = message({ text: 'hello' });
-    const helloCapital = message({ text: 'Hello' });
-    const hi = message({ text: 'hi' });
-    const hiThere = message({ text: 'hi there' });
-    const heyYou = message({ text: 'Hey you' });
-    const heyday = message({ text: 'heyday' });
-    const wow = message({ text: 'wow!' });
+    const hello = MessengerEvents.text('hello');
+    const helloCapital = MessengerEvents.text('Hello');
+    const hi = MessengerEvents.text('hi');
+    const hiThere = MessengerEvents.text('hi there');
+    const heyYou = MessengerEvents.text('Hey you');
+    const heyday = MessengerEvents.text('heyday');
+    const wow = MessengerEvents.text('wow!');
     await send([hello, helloCapital, hi, hiThere, heyYou, heyday, wow]);
 
     expect(calls.handlersOf(hello)).toEqual(['anyMessage', 'exactText']);
@@ -213,24 +244,24 @@ describe.each(ADAPTERS)('routing filters on %s', (adapter) => {
   });
 
   it('routes by quick reply payload pattern and hands the capture to context.params', async () => {
-    const red = message({ text: 'Red', quickReply: 'COLOR:red' });
-    const size = message({ text: 'L', quickReply: 'SIZE:L' });
-    const typed = message({ text: 'COLOR:red' });
+    const red = MessengerEvents.quickReply('Red', 'COLOR:red');
+    const size = MessengerEvents.quickReply('L', 'SIZE:L');
+    const typed = MessengerEvents.text('COLOR:red');
     await send([red, size, typed]);
 
     expect(calls.handlersOf(red)).toEqual(['anyMessage', 'quickReply']);
-    expect(calls.of(red).find((call) => call.handler === 'quickReply')!.detail).toEqual({ params: { color: 'red' } });
-    expect(calls.of(red).find((call) => call.handler === 'anyMessage')!.detail).toEqual({ params: {} });
+    expect(calls.hitsOf(red).find((call) => call.handler === 'quickReply')!.detail).toEqual({ params: { color: 'red' } });
+    expect(calls.hitsOf(red).find((call) => call.handler === 'anyMessage')!.detail).toEqual({ params: {} });
     expect(calls.handlersOf(size)).toEqual(['anyMessage']);
     expect(calls.handlersOf(typed)).toEqual(['anyMessage']);
   });
 
   it('routes by attachment type, one type or any of several', async () => {
-    const picture = message({ attachments: ['image'] });
-    const clip = message({ attachments: ['video'] });
-    const voice = message({ attachments: ['audio'] });
-    const document = message({ attachments: ['file'] });
-    const mixed = message({ attachments: ['file', 'image'] });
+    const picture = MessengerEvents.attachment('image');
+    const clip = MessengerEvents.attachment('video');
+    const voice = MessengerEvents.attachment('audio');
+    const document = MessengerEvents.attachment('file');
+    const mixed = MessengerEvents.attachments(['file', 'image']);
     await send([picture, clip, voice, document, mixed]);
 
     expect(calls.handlersOf(picture)).toEqual(['anyMessage', 'image']);
@@ -241,29 +272,22 @@ describe.each(ADAPTERS)('routing filters on %s', (adapter) => {
   });
 
   it('routes by platform and by page id (one id or a list)', async () => {
-    const onInstagram = message({ text: 'hello' });
+    const onInstagram = MessengerEvents.text('hello');
     await send([onInstagram], { object: 'instagram', pageId: 'IG_1' });
     expect(calls.handlersOf(onInstagram)).toEqual(['anyMessage', 'exactText', 'instagramHello']);
 
-    const toPage1 = message({ text: 'x' });
-    const toPage2 = message({ text: 'x' });
-    const toPage3 = message({ text: 'x' });
-    const response = await server.post(
-      multiEntryDelivery([
-        { pageId: 'PAGE_1', events: [toPage1] },
-        { pageId: 'PAGE_2', events: [toPage2] },
-        { pageId: 'PAGE_3', events: [toPage3] },
-      ]),
-    );
-    expect(response.status).toBe(200);
+    const toPage1 = MessengerEvents.text('x');
+    const toPage2 = MessengerEvents.text('x');
+    const toPage3 = MessengerEvents.text('x');
+    await send(new WebhookBodyBuilder().entry('PAGE_1', [toPage1]).entry('PAGE_2', [toPage2]).entry('PAGE_3', [toPage3]).build());
     expect(calls.handlersOf(toPage1)).toEqual(['anyMessage']);
     expect(calls.handlersOf(toPage2)).toEqual(['anyMessage', 'page2', 'page2or3']);
     expect(calls.handlersOf(toPage3)).toEqual(['anyMessage', 'page2or3']);
   });
 
   it('sends echoes to @OnEcho only, filtered by their text', async () => {
-    const helloEcho = echo({ text: 'hello' });
-    const byeEcho = echo({ text: 'bye' });
+    const helloEcho = MessengerEvents.echo('hello');
+    const byeEcho = MessengerEvents.echo('bye');
     await send([helloEcho, byeEcho]);
 
     expect(calls.handlersOf(helloEcho)).toEqual(['echoHello']);
@@ -271,8 +295,8 @@ describe.each(ADAPTERS)('routing filters on %s', (adapter) => {
   });
 
   it('routes postbacks by exact payload and never by prefix', async () => {
-    const started = postback('GET_STARTED');
-    const startedNow = postback('GET_STARTED_NOW');
+    const started = MessengerEvents.postback('GET_STARTED');
+    const startedNow = MessengerEvents.postback('GET_STARTED_NOW');
     await send([started, startedNow]);
 
     expect(calls.handlersOf(started)).toEqual(['getStarted']);
@@ -280,46 +304,46 @@ describe.each(ADAPTERS)('routing filters on %s', (adapter) => {
   });
 
   it('hands {name} captures to @Param(name), @Param() and context.params; the whole payload must match, shortest first', async () => {
-    const addOne = postback('ADD:A1:3');
-    const addShort = postback('ADD:A1');
-    const addColons = postback('ADD:A:1:2');
+    const addOne = MessengerEvents.postback('ADD:A1:3');
+    const addShort = MessengerEvents.postback('ADD:A1');
+    const addColons = MessengerEvents.postback('ADD:A:1:2');
     await send([addOne, addShort, addColons]);
 
-    expect(calls.of(addOne).map((call) => call.detail)).toEqual([
+    expect(calls.hitsOf(addOne).map((call) => call.detail)).toEqual([
       { sku: 'A1', qty: '3', all: { sku: 'A1', qty: '3' }, params: { sku: 'A1', qty: '3' } },
     ]);
     expect(calls.handlersOf(addShort)).toEqual([]);
-    expect(calls.of(addColons).map((call) => call.detail)).toEqual([
+    expect(calls.hitsOf(addColons).map((call) => call.detail)).toEqual([
       { sku: 'A', qty: '1:2', all: { sku: 'A', qty: '1:2' }, params: { sku: 'A', qty: '1:2' } },
     ]);
   });
 
   it('hands RegExp named groups to @Param(name), @Param() and context.params', async () => {
-    const order42 = postback('ORDER-42');
-    const lowerCase = postback('order-42');
-    const notDigits = postback('ORDER-x');
+    const order42 = MessengerEvents.postback('ORDER-42');
+    const lowerCase = MessengerEvents.postback('order-42');
+    const notDigits = MessengerEvents.postback('ORDER-x');
     await send([order42, lowerCase, notDigits]);
 
-    expect(calls.of(order42).map((call) => call.detail)).toEqual([{ orderId: '42', all: { orderId: '42' }, params: { orderId: '42' } }]);
+    expect(calls.hitsOf(order42).map((call) => call.detail)).toEqual([{ orderId: '42', all: { orderId: '42' }, params: { orderId: '42' } }]);
     expect(calls.handlersOf(lowerCase)).toEqual([]);
     expect(calls.handlersOf(notDigits)).toEqual([]);
   });
 
   it('gives a where predicate the captures of the filters before it', async () => {
-    const yes = postback('VOTE:yes');
-    const none = postback('VOTE:none');
+    const yes = MessengerEvents.postback('VOTE:yes');
+    const none = MessengerEvents.postback('VOTE:none');
     await send([yes, none]);
 
     expect(calls.handlersOf(yes)).toEqual(['vote']);
-    expect(calls.of(yes)[0]!.detail).toEqual({ params: { choice: 'yes' } });
+    expect(calls.hitsOf(yes)[0]!.detail).toEqual({ params: { choice: 'yes' } });
     expect(calls.handlersOf(none)).toEqual([]);
   });
 
   it('runs a method with two stacked decorators for both payloads, once per event', async () => {
-    const a = postback('A');
-    const b = postback('B');
-    const c = postback('C');
-    const other = postback('D');
+    const a = MessengerEvents.postback('A');
+    const b = MessengerEvents.postback('B');
+    const c = MessengerEvents.postback('C');
+    const other = MessengerEvents.postback('D');
     await send([a, b, c, other]);
 
     expect(calls.handlersOf(a)).toEqual(['stacked']);
@@ -330,9 +354,9 @@ describe.each(ADAPTERS)('routing filters on %s', (adapter) => {
   });
 
   it('routes opt-ins by payload and by type', async () => {
-    const news = optin({ type: 'one_time_notif_req', payload: 'NEWS', one_time_notif_token: 't1' });
-    const recurring = optin({ type: 'notification_messages', payload: 'DEALS', notification_messages_token: 't2' });
-    const plugin = optin({ ref: 'PASS_THROUGH' });
+    const news = MessengerEvents.optin({ type: 'one_time_notif_req', payload: 'NEWS', token: 't1' });
+    const recurring = MessengerEvents.optin({ type: 'notification_messages', payload: 'DEALS', token: 't2' });
+    const plugin = MessengerEvents.optin({ ref: 'PASS_THROUGH' });
     await send([news, recurring, plugin]);
 
     expect(calls.handlersOf(news)).toEqual(['optinPayload']);
@@ -341,23 +365,23 @@ describe.each(ADAPTERS)('routing filters on %s', (adapter) => {
   });
 
   it('routes referrals by ref pattern and by source', async () => {
-    const promo = referral({ ref: 'promo-SUMMER', source: 'SHORTLINK' });
-    const ad = referral({ ref: 'campaign', source: 'ADS' });
-    const promoAd = referral({ ref: 'promo-AD', source: 'ADS' });
-    const plain = referral({ ref: 'pricing', source: 'SHORTLINK' });
+    const promo = MessengerEvents.referral({ ref: 'promo-SUMMER', source: 'SHORTLINK' });
+    const ad = MessengerEvents.referral({ ref: 'campaign', source: 'ADS' });
+    const promoAd = MessengerEvents.referral({ ref: 'promo-AD', source: 'ADS' });
+    const plain = MessengerEvents.referral({ ref: 'pricing', source: 'SHORTLINK' });
     await send([promo, ad, promoAd, plain]);
 
     expect(calls.handlersOf(promo)).toEqual(['referralRef']);
-    expect(calls.of(promo)[0]!.detail).toEqual({ params: { code: 'SUMMER' } });
+    expect(calls.hitsOf(promo)[0]!.detail).toEqual({ params: { code: 'SUMMER' } });
     expect(calls.handlersOf(ad)).toEqual(['referralAds']);
     expect(calls.handlersOf(promoAd)).toEqual(['referralAds', 'referralRef']);
     expect(calls.handlersOf(plain)).toEqual([]);
   });
 
   it('routes reactions by action and by reaction', async () => {
-    const loved = reaction('mid.r1', 'react', { reaction: 'love' });
-    const liked = reaction('mid.r2', 'react', { reaction: 'like' });
-    const removed = reaction('mid.r1', 'unreact');
+    const loved = MessengerEvents.reaction('love', { mid: 'mid.r1' });
+    const liked = MessengerEvents.reaction('like', { mid: 'mid.r2' });
+    const removed = MessengerEvents.unreact('mid.r1');
     await send([loved, liked, removed]);
 
     expect(calls.handlersOf(loved)).toEqual(['love']);
@@ -366,9 +390,9 @@ describe.each(ADAPTERS)('routing filters on %s', (adapter) => {
   });
 
   it('routes handover events by kind', async () => {
-    const pass = handover('pass_thread_control');
-    const take = handover('take_thread_control');
-    const request = handover('request_thread_control');
+    const pass = MessengerEvents.passThreadControl();
+    const take = MessengerEvents.takeThreadControl();
+    const request = MessengerEvents.requestThreadControl();
     await send([pass, take, request]);
 
     expect(calls.handlersOf(pass)).toEqual(['passed']);
@@ -377,11 +401,10 @@ describe.each(ADAPTERS)('routing filters on %s', (adapter) => {
   });
 
   it('refuses to start when a decorator has a filter it does not know, naming the handler', async () => {
-    await expect(
-      startServer(adapter, {
-        imports: [MessengerWebhookModule.forRoot({ verifyToken: VERIFY_TOKEN, appSecret: APP_SECRET })],
-        providers: [MisconfiguredBot],
-      }),
-    ).rejects.toThrow('@OnPostback on MisconfiguredBot.start filter "text" is not a filter of this decorator');
+    const misconfigured = await createTestApp(adapter, {
+      imports: [MessengerWebhookModule.forRoot({ verifyToken: VERIFY_TOKEN, appSecret: APP_SECRET })],
+      providers: [MisconfiguredBot],
+    });
+    await expect(misconfigured.init()).rejects.toThrow('@OnPostback on MisconfiguredBot.start filter "text" is not a filter of this decorator');
   });
 });

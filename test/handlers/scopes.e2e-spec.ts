@@ -1,4 +1,4 @@
-import { Inject, Injectable, Scope } from '@nestjs/common';
+import { Inject, Injectable, Scope, type INestApplication } from '@nestjs/common';
 import { ContextIdFactory, REQUEST, type ContextId, type ContextIdStrategy, type HostComponentInfo } from '@nestjs/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -10,8 +10,10 @@ import {
   type MessengerContext,
   type MessengerEvent,
 } from 'nestjs-messenger-webhook';
-import { ADAPTERS, APP_SECRET, delivery, startServer, VERIFY_TOKEN, type TestServer } from '../support/app.js';
-import { message, multiEntryDelivery } from '../support/events.js';
+import { createMessengerTestClient, MessengerEvents, WebhookBodyBuilder, type MessengerTestClient } from 'nestjs-messenger-webhook/testing';
+import { ADAPTERS, APP_SECRET, createTestApp, VERIFY_TOKEN } from '../support/app.js';
+
+const text = (body: string) => MessengerEvents.text(body);
 
 /** What a request-scoped handler receives as `REQUEST`. */
 interface EventRequest {
@@ -85,23 +87,23 @@ class PageContextIdStrategy implements ContextIdStrategy<Partial<EventRequest>> 
 }
 
 describe.each(ADAPTERS)('request-scoped handlers on %s', (adapter) => {
-  let server: TestServer;
+  let app: INestApplication;
+  let client: MessengerTestClient;
 
   beforeAll(async () => {
-    server = await startServer(adapter, {
+    app = await createTestApp(adapter, {
       imports: [MessengerWebhookModule.forRoot({ verifyToken: VERIFY_TOKEN, appSecret: APP_SECRET })],
       providers: [PerEventBot, Conversation, DependsOnScoped, StaticBot],
     });
+    client = createMessengerTestClient(app);
   });
-  afterAll(() => server.close());
+  afterAll(() => app.close());
   beforeEach(() => {
     seen.length = 0;
   });
 
   it('creates one instance of a request-scoped handler per event and injects { event, context } as REQUEST', async () => {
-    const first = message({ text: 'scoped one' });
-    const second = message({ text: 'scoped two' });
-    const response = await server.post(delivery([first, second]));
+    const response = await client.send([text('scoped one'), text('scoped two')]);
     expect(response.status).toBe(200);
 
     const perEvent = seen.filter((call) => call.handler === 'perEvent');
@@ -117,7 +119,7 @@ describe.each(ADAPTERS)('request-scoped handlers on %s', (adapter) => {
   });
 
   it('makes a provider that depends on a request-scoped one per event too', async () => {
-    const response = await server.post(delivery([message({ text: 'scoped a' }), message({ text: 'scoped b' })]));
+    const response = await client.send([text('scoped a'), text('scoped b')]);
     expect(response.status).toBe(200);
 
     const calls = seen.filter((call) => call.handler === 'dependsOnScoped');
@@ -127,41 +129,43 @@ describe.each(ADAPTERS)('request-scoped handlers on %s', (adapter) => {
   });
 
   it('keeps one instance of a static handler for every event', async () => {
-    await server.post(delivery([message({ text: 'scoped x' })]));
-    await server.post(delivery([message({ text: 'scoped y' })]));
+    expect((await client.send(text('scoped x'))).status).toBe(200);
+    expect((await client.send(text('scoped y'))).status).toBe(200);
 
     const calls = seen.filter((call) => call.handler === 'static');
     expect(calls).toHaveLength(2);
     expect(calls[0]!.instance).toBe(calls[1]!.instance);
-    expect(calls[0]!.instance).toBe(server.app.get(StaticBot));
+    expect(calls[0]!.instance).toBe(app.get(StaticBot));
   });
 });
 
 // Runs after the suites above: a ContextIdStrategy is process-wide in Nest and cannot be removed once applied.
 describe.each(ADAPTERS)('durable handlers with a ContextIdStrategy on %s', (adapter) => {
-  let server: TestServer;
+  let app: INestApplication;
+  let client: MessengerTestClient;
 
   beforeAll(async () => {
     ContextIdFactory.apply(new PageContextIdStrategy());
-    server = await startServer(adapter, {
+    app = await createTestApp(adapter, {
       imports: [MessengerWebhookModule.forRoot({ verifyToken: VERIFY_TOKEN, appSecret: APP_SECRET })],
       providers: [PerPageBot, PerEventBot],
     });
+    client = createMessengerTestClient(app);
   });
-  afterAll(() => server.close());
+  afterAll(() => app.close());
   beforeEach(() => {
     seen.length = 0;
   });
 
   it('gives a durable handler one instance per page, with the strategy payload as REQUEST; others stay per event', async () => {
-    const response = await server.post(
-      multiEntryDelivery([
-        { pageId: 'PAGE_A', events: [message({ text: 'tenant 1' }), message({ text: 'scoped 1' })] },
-        { pageId: 'PAGE_B', events: [message({ text: 'tenant 2' })] },
-      ]),
+    const response = await client.send(
+      new WebhookBodyBuilder()
+        .entry('PAGE_A', [text('tenant 1'), text('scoped 1')])
+        .entry('PAGE_B', [text('tenant 2')])
+        .build(),
     );
     expect(response.status).toBe(200);
-    await server.post(multiEntryDelivery([{ pageId: 'PAGE_A', events: [message({ text: 'tenant 3' }), message({ text: 'scoped 2' })] }]));
+    expect((await client.send([text('tenant 3'), text('scoped 2')], { pageId: 'PAGE_A' })).status).toBe(200);
 
     const calls = seen.filter((call) => call.handler === 'perPage');
     expect(calls.map((call) => call.pageId)).toEqual(['PAGE_A', 'PAGE_B', 'PAGE_A']);

@@ -1,9 +1,9 @@
-import { Injectable, SetMetadata, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Injectable, SetMetadata, type CanActivate, type ExecutionContext, type INestApplication } from '@nestjs/common';
 import { APP_GUARD, Reflector } from '@nestjs/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { MessengerDispatcher, MessengerWebhookModule, OnMessage, type HandlerFailure } from 'nestjs-messenger-webhook';
-import { ADAPTERS, APP_SECRET, delivery, startServer, VERIFY_TOKEN, type TestServer } from '../support/app.js';
-import { textMessage } from '../support/deliveries.js';
+import { MessengerDispatcher, MessengerWebhookModule, OnMessage, type HandlerFailure, type MessageEvent } from 'nestjs-messenger-webhook';
+import { createMessengerTestClient, MessengerEvents, type MessengerTestClient } from 'nestjs-messenger-webhook/testing';
+import { ADAPTERS, APP_SECRET, createTestApp, VERIFY_TOKEN } from '../support/app.js';
 import { LogCapture } from '../support/log-capture.js';
 
 const IS_PUBLIC = 'isPublic';
@@ -27,7 +27,7 @@ class Bot {
   readonly handled: string[] = [];
 
   @OnMessage()
-  onMessage(event: { message: { mid: string } }): void {
+  onMessage(event: MessageEvent): void {
     this.handled.push(event.message.mid);
   }
 }
@@ -35,10 +35,11 @@ class Bot {
 const logs = new LogCapture();
 
 describe.each(ADAPTERS)('a global HTTP guard (APP_GUARD) with the webhook route exempted, on %s', (adapter) => {
-  let server: TestServer;
+  let app: INestApplication;
+  let client: MessengerTestClient;
   const failures: HandlerFailure[] = [];
   beforeAll(async () => {
-    server = await startServer(
+    app = await createTestApp(
       adapter,
       {
         // Step one of the README: the webhook route itself is exempted, so Meta's requests pass the guard.
@@ -47,16 +48,18 @@ describe.each(ADAPTERS)('a global HTTP guard (APP_GUARD) with the webhook route 
       },
       { logger: logs },
     );
-    server.app.get(MessengerDispatcher).failures$.subscribe((failure) => failures.push(failure));
+    client = createMessengerTestClient(app);
+    await app.init();
+    app.get(MessengerDispatcher).failures$.subscribe((failure) => failures.push(failure));
   });
-  afterAll(() => server.close());
+  afterAll(() => app.close());
   beforeEach(() => logs.clear());
 
   it('logs one error naming the fix, not one stack per event, when the guard throws on every messenger call', async () => {
     for (let index = 0; index < 5; index++) {
-      expect((await server.post(delivery([textMessage(`U${index}`, `m_${index}`, 'hi')]))).status).toBe(200);
+      expect((await client.send(MessengerEvents.text('hi', { sender: `U${index}` }))).status).toBe(200);
     }
-    expect(server.app.get(Bot).handled).toEqual([]);
+    expect(app.get(Bot).handled).toEqual([]);
     const errors = logs.errors();
     expect(errors).toHaveLength(1);
     expect(failures).toHaveLength(5);

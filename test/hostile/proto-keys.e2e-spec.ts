@@ -1,8 +1,8 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Injectable, Post, type INestApplication } from '@nestjs/common';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { MessengerWebhookModule, signBody } from 'nestjs-messenger-webhook';
-import { ADAPTERS, APP_SECRET, startServer, VERIFY_TOKEN, type TestServer } from '../support/app.js';
-import { EveryListener } from '../support/recorder.js';
+import { MessengerWebhookModule, OnEvent, OnMessage, type MessageEvent, type MessengerEvent } from 'nestjs-messenger-webhook';
+import { createMessengerTestClient, signPayload, type MessengerTestClient } from 'nestjs-messenger-webhook/testing';
+import { ADAPTERS, APP_SECRET, createTestApp, VERIFY_TOKEN } from '../support/app.js';
 
 /** A route of the app's own, beside the webhook: the app's JSON rules stay its own there. */
 @Controller('other')
@@ -11,6 +11,23 @@ class OtherController {
   @HttpCode(200)
   take(@Body() body: unknown): unknown {
     return { keys: Object.keys(body as object) };
+  }
+}
+
+/** Keeps the messages it is handed, and counts every event of any kind. */
+@Injectable()
+class Bot {
+  readonly messages: MessageEvent[] = [];
+  readonly everything: MessengerEvent[] = [];
+
+  @OnMessage()
+  onMessage(event: MessageEvent): void {
+    this.messages.push(event);
+  }
+
+  @OnEvent()
+  onEvent(event: MessengerEvent): void {
+    this.everything.push(event);
   }
 }
 
@@ -25,43 +42,47 @@ const RAW =
   '{"sender":{"id":"U3"},"recipient":{"id":"PAGE_1"},"timestamp":1700000000003,"message":{"mid":"m_plain","text":"plain"}}]}]}';
 
 describe.each(ADAPTERS)('a signed delivery with __proto__ and constructor.prototype keys, on %s', (adapter) => {
-  let server: TestServer;
-  let listener: EveryListener;
+  let app: INestApplication;
+  let client: MessengerTestClient;
+  let bot: Bot;
   beforeAll(async () => {
-    server = await startServer(adapter, {
+    app = await createTestApp(adapter, {
       imports: [MessengerWebhookModule.forRoot({ verifyToken: VERIFY_TOKEN, appSecret: APP_SECRET, dedupe: false })],
       controllers: [OtherController],
-      providers: [EveryListener],
+      providers: [Bot],
     });
-    listener = server.app.get(EveryListener);
+    client = createMessengerTestClient(app);
+    bot = app.get(Bot);
   });
-  afterAll(() => server.close());
-  beforeEach(() => listener.reset());
+  afterAll(() => app.close());
+  beforeEach(() => {
+    bot.messages.length = 0;
+    bot.everything.length = 0;
+  });
 
   it('handles every event, with those keys removed and no prototype touched', async () => {
-    const response = await server.post(RAW);
+    const response = await client.send(RAW);
     expect(response.status).toBe(200);
-    const messages = listener.callsOf('OnMessage').map((call) => call.event as unknown as { message: Record<string, unknown> });
-    expect(messages.map((event) => event.message.mid)).toEqual(['m_proto', 'm_escaped', 'm_plain']);
-    const nlp = messages[0]!.message.nlp as Record<string, unknown>;
+    expect(bot.messages.map((event) => event.message.mid)).toEqual(['m_proto', 'm_escaped', 'm_plain']);
+    const nlp = bot.messages[0]!.message.nlp as Record<string, unknown>;
     expect(Object.keys(nlp)).toEqual(['entities']);
     expect(Object.getPrototypeOf(nlp)).toBe(Object.prototype);
-    expect(Object.hasOwn(messages[1]!.message, '__proto__')).toBe(false);
+    expect(Object.hasOwn(bot.messages[1]!.message, '__proto__')).toBe(false);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
   it('still checks the signature over the exact bytes sent', async () => {
-    const wrong = await server.post(RAW, { secret: 'not-the-secret' });
+    const wrong = await client.send(RAW, { secret: 'not-the-secret' });
     expect(wrong.status).toBe(403);
     // Signed over the bytes with the keys removed: not what was sent, so refused.
     const cleaned = RAW.replace('"__proto__":{"polluted":true},', '');
-    const response = await server.post(RAW, { headers: { 'x-hub-signature-256': signBody(cleaned, APP_SECRET) }, secret: null });
+    const response = await client.send(RAW, { secret: null, headers: { 'x-hub-signature-256': signPayload(cleaned, APP_SECRET) } });
     expect(response.status).toBe(403);
-    expect(listener.calls).toEqual([]);
+    expect(bot.everything).toEqual([]);
   });
 
   it("leaves the app's other routes to the framework's own JSON rules", async () => {
-    const response = await fetch(server.url.replace(/webhook$/, 'other'), {
+    const response = await fetch((await client.webhookUrl()).replace(/webhook$/, 'other'), {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: '{"__proto__":{"polluted":true},"a":1}',

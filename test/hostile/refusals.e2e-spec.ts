@@ -1,35 +1,54 @@
 import type { INestApplication } from '@nestjs/common';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MessengerWebhookModule } from 'nestjs-messenger-webhook';
-import { ADAPTERS, APP_SECRET, delivery, startServer, VERIFY_TOKEN, type TestServer } from '../support/app.js';
-import { textMessage } from '../support/deliveries.js';
+import { createMessengerTestClient, MessengerEvents, metaStringify, signPayload, webhookBody, type MessengerTestClient } from 'nestjs-messenger-webhook/testing';
+import { ADAPTERS, APP_SECRET, createTestApp, VERIFY_TOKEN } from '../support/app.js';
 import { LogCapture } from '../support/log-capture.js';
 
 const logs = new LogCapture();
-const body = () => delivery([textMessage('U1', `m_${Math.random()}`, 'hi')]);
+/** A fresh delivery of one text message, as the bytes Meta would send. */
+const body = () => metaStringify(webhookBody(MessengerEvents.text('hi')));
 
 /** The lines an operator would read (debug and verbose are off in production). */
 function readLines() {
   return logs.lines.filter((line) => line.level !== 'debug' && line.level !== 'verbose');
 }
 
+/**
+ * POSTs `raw` to the webhook signed as the kit's `send()` signs it, but resolves with the whole `Response`: its headers
+ * (content type, nosniff, no-store) are what these tests check.
+ */
+async function post(client: MessengerTestClient, raw: string, options: { secret?: string | null; headers?: Record<string, string> } = {}): Promise<Response> {
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...options.headers };
+  const secret = options.secret === undefined ? APP_SECRET : options.secret;
+  if (secret !== null) headers['x-hub-signature-256'] = signPayload(raw, secret);
+  return fetch(await client.webhookUrl(), { method: 'POST', headers, body: raw });
+}
+
+/** Meta's GET handshake with `token`, resolving with the whole `Response`. */
+async function handshake(client: MessengerTestClient, token: string): Promise<Response> {
+  const query = new URLSearchParams({ 'hub.mode': 'subscribe', 'hub.verify_token': token, 'hub.challenge': '<script>alert(1)</script>' });
+  return fetch(`${await client.webhookUrl()}?${query.toString()}`);
+}
+
 describe.each(ADAPTERS)('refused requests on %s', (adapter) => {
-  let server: TestServer;
+  let app: INestApplication;
+  let client: MessengerTestClient;
   beforeAll(async () => {
-    server = await startServer(adapter, { imports: [MessengerWebhookModule.forRoot({ verifyToken: VERIFY_TOKEN, appSecret: APP_SECRET })] }, { logger: logs });
+    app = await createTestApp(adapter, { imports: [MessengerWebhookModule.forRoot({ verifyToken: VERIFY_TOKEN, appSecret: APP_SECRET })] }, { logger: logs });
+    client = createMessengerTestClient(app);
+    // Listening now: the boot's own log lines come before the lines the tests read.
+    await client.webhookUrl();
   });
-  afterAll(() => server.close());
+  afterAll(() => app.close());
   beforeEach(() => logs.clear());
 
-  const handshake = (token: string) =>
-    fetch(`${server.url}?${new URLSearchParams({ 'hub.mode': 'subscribe', 'hub.verify_token': token, 'hub.challenge': '<script>alert(1)</script>' }).toString()}`);
-
   it.each([
-    ['a wrong signature', 403, () => server.post(body(), { secret: 'wrong' })],
-    ['no signature', 401, () => server.post(body(), { secret: null })],
-    ['a text/plain body', 415, () => server.post(body(), { headers: { 'content-type': 'text/plain' } })],
-    ['a body that is not an envelope', 400, () => server.post({ hello: 'world' })],
-    ['a wrong verify token', 403, () => handshake('wrong-token')],
+    ['a wrong signature', 403, () => post(client, body(), { secret: 'wrong' })],
+    ['no signature', 401, () => post(client, body(), { secret: null })],
+    ['a text/plain body', 415, () => post(client, body(), { headers: { 'content-type': 'text/plain' } })],
+    ['a body that is not an envelope', 400, () => post(client, JSON.stringify({ hello: 'world' }))],
+    ['a wrong verify token', 403, () => handshake(client, 'wrong-token')],
   ])('%s: answers %i as JSON and logs exactly one line, ours', async (_what, status, send) => {
     const response = await send();
     expect(response.status).toBe(status);
@@ -39,7 +58,7 @@ describe.each(ADAPTERS)('refused requests on %s', (adapter) => {
   });
 
   it('answers the handshake as text/plain with nosniff and no-store, so a browser never renders the echoed challenge', async () => {
-    const response = await handshake(VERIFY_TOKEN);
+    const response = await handshake(client, VERIFY_TOKEN);
     expect(response.status).toBe(200);
     expect(await response.text()).toBe('<script>alert(1)</script>');
     expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
@@ -49,41 +68,40 @@ describe.each(ADAPTERS)('refused requests on %s', (adapter) => {
   });
 
   it('answers a delivery as text/plain EVENT_RECEIVED', async () => {
-    const response = await server.post(body());
+    const response = await post(client, body());
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
     expect(await response.text()).toBe('EVENT_RECEIVED');
   });
 
   it.each(['application/json-seq', 'application/vnd.api+json'])('refuses a %s body with 415, saying what is wrong (not "the body is empty")', async (type) => {
-    const response = await server.post(body(), { headers: { 'content-type': type } });
-    const text = await response.text();
+    const response = await client.send(body(), { headers: { 'content-type': type } });
     expect(response.status).toBe(415);
-    expect(text).not.toMatch(/empty/i);
+    expect(response.body).not.toMatch(/empty/i);
     // Fastify refuses the media type itself; the library, where it sees the request, names what Meta sends.
-    expect(text).toMatch(adapter === 'express' ? new RegExp(`application/json.*${type.replace(/[+.]/g, '\\$&')}`) : /Unsupported Media Type/);
+    expect(response.body).toMatch(adapter === 'express' ? new RegExp(`application/json.*${type.replace(/[+.]/g, '\\$&')}`) : /Unsupported Media Type/);
   });
 });
 
 describe('an Express app that registers its own JSON body parser', () => {
-  let server: TestServer;
+  let app: INestApplication;
+  let client: MessengerTestClient;
   beforeAll(async () => {
-    server = await startServer(
-      'express',
-      { imports: [MessengerWebhookModule.forRoot({ verifyToken: VERIFY_TOKEN, appSecret: APP_SECRET })] },
-      { configure: useOwnJsonParser, logger: logs, raiseExpressLimit: false },
-    );
+    app = await createTestApp('express', { imports: [MessengerWebhookModule.forRoot({ verifyToken: VERIFY_TOKEN, appSecret: APP_SECRET })] }, { logger: logs });
+    useOwnJsonParser(app);
+    client = createMessengerTestClient(app);
+    // Listening now: the boot's own log lines come before the lines the tests read.
+    await client.webhookUrl();
   });
-  afterAll(() => server.close());
+  afterAll(() => app.close());
 
   it('gets a 500 that names the parser as the likely cause and the fix, beside rawBody: true', async () => {
     logs.clear();
-    const response = await server.post(body());
+    const response = await client.send(MessengerEvents.text('hi'));
     expect(response.status).toBe(500);
-    const text = await response.text();
-    expect(text).toContain('rawBody: true');
-    expect(text).toContain('app.use(express.json())');
-    expect(text).toContain("app.useBodyParser('json'");
+    expect(response.body).toContain('rawBody: true');
+    expect(response.body).toContain('app.use(express.json())');
+    expect(response.body).toContain("app.useBodyParser('json'");
     expect(readLines()).toHaveLength(1);
   });
 });

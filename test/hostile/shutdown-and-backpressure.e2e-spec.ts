@@ -1,21 +1,23 @@
+import type { INestApplication } from '@nestjs/common';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MessengerDispatcher, MessengerWebhookModule, type MessengerWebhookOptions } from 'nestjs-messenger-webhook';
-import { ADAPTERS, APP_SECRET, delivery, startServer, VERIFY_TOKEN, type AdapterName, type TestServer } from '../support/app.js';
+import { createMessengerTestClient, MessengerEvents, type MessengerTestClient, type TestResponse } from 'nestjs-messenger-webhook/testing';
+import { ADAPTERS, APP_SECRET, createTestApp, VERIFY_TOKEN, type AdapterName } from '../support/app.js';
 import { Blocking, Timeouts } from '../support/blocking-handler.js';
-import { textMessage } from '../support/deliveries.js';
 import { LogCapture } from '../support/log-capture.js';
 
 const logs = new LogCapture();
 
 interface Booted {
-  server: TestServer;
+  app: INestApplication;
+  client: MessengerTestClient;
   blocking: Blocking;
   timeouts: Timeouts;
   dispatcher: MessengerDispatcher;
 }
 
 async function boot(adapter: AdapterName, options: Partial<MessengerWebhookOptions>): Promise<Booted> {
-  const server = await startServer(
+  const app = await createTestApp(
     adapter,
     {
       imports: [MessengerWebhookModule.forRoot({ verifyToken: VERIFY_TOKEN, appSecret: APP_SECRET, dedupe: false, ...options })],
@@ -23,14 +25,21 @@ async function boot(adapter: AdapterName, options: Partial<MessengerWebhookOptio
     },
     { logger: logs },
   );
-  return { server, blocking: server.app.get(Blocking), timeouts: new Timeouts(server.app), dispatcher: server.app.get(MessengerDispatcher) };
+  await app.init();
+  return { app, client: createMessengerTestClient(app), blocking: app.get(Blocking), timeouts: new Timeouts(app), dispatcher: app.get(MessengerDispatcher) };
 }
 
+/** A text message from `sender` with a pinned mid, so the test can follow it through the blocking handler. */
+const text = (sender: string, mid: string, body: string) => MessengerEvents.text(body, { sender, mid });
+
+/** Sends signed events and resolves on the HTTP answer: the handlers hold until the test releases them. */
+const sendNow = (client: MessengerTestClient, events: object[]): Promise<TestResponse> => client.send(events, { waitForHandlers: false });
+
 /** One message from each of `count` people, as separate deliveries, each answered before the next is sent. */
-async function postOneEach(server: TestServer, prefix: string, count: number): Promise<number[]> {
+async function postOneEach(client: MessengerTestClient, prefix: string, count: number): Promise<number[]> {
   const statuses: number[] = [];
   for (let index = 0; index < count; index++) {
-    statuses.push((await server.post(delivery([textMessage(`${prefix}${index}`, `${prefix}_${index}`, 'hi')]))).status);
+    statuses.push((await sendNow(client, [text(`${prefix}${index}`, `${prefix}_${index}`, 'hi')])).status);
   }
   return statuses;
 }
@@ -46,23 +55,23 @@ describe.each(ADAPTERS)('shutdown and back-pressure on %s', (adapter) => {
   afterEach(async () => {
     booted?.blocking.releaseAll();
     // A test that closed the app already made close() a no-op.
-    await booted?.server.close();
+    await booted?.app.close();
     booted = undefined;
     logs.clear();
   });
 
   it('app.close() waits for acknowledged handlers that ran past handlerTimeout, and refuses new deliveries meanwhile', async () => {
     booted = await boot(adapter, { handlerTimeout: 50, shutdownTimeout: 10_000 });
-    const { server, blocking, timeouts, dispatcher } = booted;
+    const { app, client, blocking, timeouts, dispatcher } = booted;
     const mids = ['m_0', 'm_1', 'm_2', 'm_3', 'm_4'];
-    const events = mids.map((mid, index) => textMessage(`U${index}`, mid, 'slow'));
+    const events = mids.map((mid, index) => text(`U${index}`, mid, 'slow'));
     // dispatch: 'await': answered once every call timed out, so all five are acknowledged.
-    expect((await server.post(delivery(events))).status).toBe(200);
+    expect((await sendNow(client, events)).status).toBe(200);
     await Promise.all(mids.map((mid) => timeouts.of(mid)));
     let closed = false;
-    const closing = server.app.close().then(() => (closed = true));
+    const closing = app.close().then(() => (closed = true));
     await until(() => dispatcher.isClosing, 'the dispatcher is closing');
-    const refused = await server.post(delivery([textMessage('LATE', 'm_late', 'too late')]));
+    const refused = await sendNow(client, [text('LATE', 'm_late', 'too late')]);
     expect(refused.status).toBe(503);
     expect(closed).toBe(false);
     blocking.releaseAll();
@@ -73,10 +82,10 @@ describe.each(ADAPTERS)('shutdown and back-pressure on %s', (adapter) => {
 
   it('gives up after shutdownTimeout and logs exactly how many acknowledged events were not handled', async () => {
     booted = await boot(adapter, { dispatch: 'background', concurrency: 2, shutdownTimeout: 200 });
-    const { server, blocking } = booted;
-    expect(await postOneEach(server, 'A', 5)).toEqual([200, 200, 200, 200, 200]);
+    const { app, client, blocking } = booted;
+    expect(await postOneEach(client, 'A', 5)).toEqual([200, 200, 200, 200, 200]);
     await Promise.all([blocking.entered('A_0').promise, blocking.entered('A_1').promise]);
-    await server.app.close();
+    await app.close();
     const lines = logs.errors().filter((line) => line.message.includes('shutdownTimeout'));
     expect(lines).toHaveLength(1);
     expect(lines[0]!.message).toMatch(/\b5 acknowledged events were not handled\b/);
@@ -85,26 +94,26 @@ describe.each(ADAPTERS)('shutdown and back-pressure on %s', (adapter) => {
 
   it('in background mode, answers 503 once maxPendingEvents are pending, and accepts again once they are handled', async () => {
     booted = await boot(adapter, { dispatch: 'background', concurrency: 1, maxPendingEvents: 3 });
-    const { server, blocking, dispatcher } = booted;
-    expect(await postOneEach(server, 'B', 3)).toEqual([200, 200, 200]);
-    const refused = await server.post(delivery([textMessage('B9', 'B_9', 'one too many')]));
+    const { app, client, blocking, dispatcher } = booted;
+    expect(await postOneEach(client, 'B', 3)).toEqual([200, 200, 200]);
+    const refused = await sendNow(client, [text('B9', 'B_9', 'one too many')]);
     expect(refused.status).toBe(503);
-    expect(await refused.text()).toMatch(/maxPendingEvents \(3\)/);
+    expect(refused.body).toMatch(/maxPendingEvents \(3\)/);
     blocking.releaseAll();
     await dispatcher.idle();
-    expect(await postOneEach(server, 'C', 1)).toEqual([200]);
+    expect(await postOneEach(client, 'C', 1)).toEqual([200]);
     await dispatcher.idle();
     expect(blocking.finished.sort()).toEqual(['B_0', 'B_1', 'B_2', 'C_0']);
   });
 
   it('in background mode, app.close() refuses new deliveries and drains the acknowledged ones', async () => {
     booted = await boot(adapter, { dispatch: 'background', concurrency: 1, shutdownTimeout: 10_000 });
-    const { server, blocking, dispatcher } = booted;
-    expect(await postOneEach(server, 'D', 3)).toEqual([200, 200, 200]);
+    const { app, client, blocking, dispatcher } = booted;
+    expect(await postOneEach(client, 'D', 3)).toEqual([200, 200, 200]);
     let closed = false;
-    const closing = server.app.close().then(() => (closed = true));
+    const closing = app.close().then(() => (closed = true));
     await until(() => dispatcher.isClosing, 'the dispatcher is closing');
-    expect((await server.post(delivery([textMessage('LATE', 'm_late', 'too late')]))).status).toBe(503);
+    expect((await sendNow(client, [text('LATE', 'm_late', 'too late')])).status).toBe(503);
     expect(closed).toBe(false);
     blocking.releaseAll();
     await closing;

@@ -2,12 +2,12 @@ import { Inject, Injectable, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MessengerQueueMetrics, MessengerWebhookModule, OnMessage, type MessageEvent } from 'nestjs-messenger-webhook';
-import { APP_SECRET, delivery, startServer, VERIFY_TOKEN } from '../support/app.js';
+import { createMessengerTestClient, MessengerEvents } from 'nestjs-messenger-webhook/testing';
+import { APP_SECRET, createTestApp, VERIFY_TOKEN } from '../support/app.js';
 import { deferred } from '../support/deferred.js';
-import { message } from '../support/events.js';
 import { LogCapture } from '../support/log-capture.js';
 import { startRedis, type TestRedis } from '../support/redis-server.js';
-import { eventually, queueModule, startQueueServer, startQueueWorker, uniqueQueueName } from './queue-kit.js';
+import { eventually, queueModule, startQueueApp, startQueueWorker, uniqueQueueName } from './queue-kit.js';
 
 const handled: Array<{ text: string; by: string }> = [];
 const timeline: string[] = [];
@@ -43,20 +43,20 @@ describe('queue mode: availability and roles', () => {
     @Module({ imports: [queueModule({ ...queue, role: 'worker' })], providers: [Bot, { provide: 'INSTANCE', useValue: 'context' }] })
     class WorkerModule {}
     const worker = await NestFactory.createApplicationContext(WorkerModule, { logger: false });
-    const edge = await startQueueServer({ ...queue, role: 'edge' }, { providers: [] });
+    const edge = await startQueueApp({ ...queue, role: 'edge' }, { providers: [] });
     try {
-      expect((await edge.post(delivery([message({ sender: 'CTX', text: 'to the worker' })]))).status).toBe(200);
+      expect((await edge.client.send(MessengerEvents.text('to the worker', { sender: 'CTX' }))).status).toBe(200);
       await eventually(() => handled.some((entry) => entry.text === 'to the worker'), () => JSON.stringify(handled));
       expect(handled.find((entry) => entry.text === 'to the worker')!.by).toBe('context');
     } finally {
-      await edge.close();
+      await edge.app.close();
       await worker.close();
     }
   });
 
   it('is configured from forRootAsync as well', async () => {
     const name = uniqueQueueName('async');
-    const server = await startServer('express', {
+    const app = await createTestApp('express', {
       imports: [
         MessengerWebhookModule.forRootAsync({
           useFactory: async () => ({ verifyToken: VERIFY_TOKEN, appSecret: APP_SECRET, queue: { connection: redis.url, name } }),
@@ -65,33 +65,33 @@ describe('queue mode: availability and roles', () => {
       providers: [Bot, { provide: 'INSTANCE', useValue: 'async' }],
     });
     try {
-      expect((await server.post(delivery([message({ sender: 'ASYNC', text: 'from async options' })]))).status).toBe(200);
+      expect((await createMessengerTestClient(app).send(MessengerEvents.text('from async options', { sender: 'ASYNC' }))).status).toBe(200);
       await eventually(() => handled.some((entry) => entry.text === 'from async options'), () => JSON.stringify(handled));
-      expect((await server.app.get(MessengerQueueMetrics).snapshot()).depth).toBe(0);
+      expect((await app.get(MessengerQueueMetrics).snapshot()).depth).toBe(0);
     } finally {
-      await server.close();
+      await app.close();
     }
   });
 
   it("an HTTP app with role 'worker' refuses deliveries with 503, saying why", async () => {
-    const server = await startQueueServer({ connection: redis.url, name: uniqueQueueName('worker-http'), role: 'worker' }, { providers: [] });
+    const { app, client } = await startQueueApp({ connection: redis.url, name: uniqueQueueName('worker-http'), role: 'worker' }, { providers: [] });
     try {
-      const response = await server.post(delivery([message({ text: 'wrong door' })]));
+      const response = await client.send(MessengerEvents.text('wrong door'));
       expect(response.status).toBe(503);
-      expect(await response.text()).toContain("queue.role: 'worker'");
+      expect(response.body).toContain("queue.role: 'worker'");
     } finally {
-      await server.close();
+      await app.close();
     }
   });
 
   it('app.close() on a worker finishes the event it is handling, then stops; the rest waits in Redis for another worker', async () => {
     const queue = { connection: redis.url, name: uniqueQueueName('close') };
-    const edge = await startQueueServer({ ...queue, role: 'edge' }, { providers: [] });
+    const edge = await startQueueApp({ ...queue, role: 'edge' }, { providers: [] });
     const first = await startQueueWorker(queue, [Bot, { provide: 'INSTANCE', useValue: 'first' }]);
     gate = deferred();
     timeline.length = 0;
     try {
-      expect((await edge.post(delivery([message({ sender: 'CLOSE', text: 'hold' }), message({ sender: 'CLOSE', text: 'after close' })]))).status).toBe(200);
+      expect((await edge.client.send([MessengerEvents.text('hold', { sender: 'CLOSE' }), MessengerEvents.text('after close', { sender: 'CLOSE' })])).status).toBe(200);
       await eventually(() => timeline.includes('hold started'), () => 'the held event never started');
       const closed = first.close().then(() => timeline.push('closed'));
       // Let the close begin, then release the handler: the close must wait for it.
@@ -111,32 +111,33 @@ describe('queue mode: availability and roles', () => {
         await second.close();
       }
     } finally {
-      await edge.close();
+      await edge.app.close();
     }
   });
 
   it('answers 503 while Redis is down, logs it once rather than per request, and takes deliveries again when it is back', async () => {
     const logs = new LogCapture();
     const queue = { connection: redis.url, name: uniqueQueueName('down'), enqueueTimeout: 1_000 };
-    const server = await startQueueServer(queue, { providers: [Bot, { provide: 'INSTANCE', useValue: 'down' }] }, { logger: logs });
+    const { app, client } = await startQueueApp(queue, { providers: [Bot, { provide: 'INSTANCE', useValue: 'down' }] }, { logger: logs });
+    const send = (text: string) => client.send(MessengerEvents.text(text, { sender: 'DOWN' }));
     try {
-      expect((await server.post(delivery([message({ sender: 'DOWN', text: 'before' })]))).status).toBe(200);
+      expect((await send('before')).status).toBe(200);
       await eventually(() => handled.some((entry) => entry.text === 'before'), () => 'not handled before the outage');
       await redis.stop();
       const statuses: number[] = [];
-      for (let i = 0; i < 5; i++) statuses.push((await server.post(delivery([message({ sender: 'DOWN', text: `during ${i}` })]))).status);
+      for (let i = 0; i < 5; i++) statuses.push((await send(`during ${i}`)).status);
       expect(statuses).toEqual([503, 503, 503, 503, 503]);
       const refusals = logs.errors().filter((line) => line.message.includes('answering 503'));
       expect(refusals).toHaveLength(1);
       expect(refusals[0]!.message).toContain('Redis cannot take deliveries');
       await redis.restart();
-      await eventually(async () => (await server.post(delivery([message({ sender: 'DOWN', text: 'after' })]))).status === 200, () => 'Redis came back but the edge still refuses', 20_000);
+      await eventually(async () => (await send('after')).status === 200, () => 'Redis came back but the edge still refuses', 20_000);
       await eventually(() => handled.some((entry) => entry.text === 'after'), () => 'not handled after the outage', 20_000);
       expect(handled.filter((entry) => entry.text.startsWith('during'))).toEqual([]);
       expect(logs.text).toContain('Redis takes deliveries again');
-      expect((await server.app.get(MessengerQueueMetrics).snapshot()).depth).toBe(0);
+      expect((await app.get(MessengerQueueMetrics).snapshot()).depth).toBe(0);
     } finally {
-      await server.close();
+      await app.close();
     }
   });
 });

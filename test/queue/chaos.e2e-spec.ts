@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signBody } from 'nestjs-messenger-webhook';
+import { MessengerEvents, metaStringify, signPayload, webhookBody } from 'nestjs-messenger-webhook/testing';
 import { startRedis, type TestRedis } from '../support/redis-server.js';
 import { eventually } from './queue-kit.js';
 
@@ -52,17 +52,21 @@ async function stopApp(child: Child): Promise<void> {
   clearTimeout(timer);
 }
 
+/**
+ * POSTs `body` signed as Meta signs it to an app in another process: the kit's client drives an app of this process,
+ * so the child's port is called with the kit's signature directly.
+ */
 function signedPost(port: number, body: string): Promise<number> {
   return fetch(`http://127.0.0.1:${port}/webhook`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(body, 'chaos-secret') },
+    headers: { 'content-type': 'application/json', 'x-hub-signature-256': signPayload(body, 'chaos-secret') },
     body,
   }).then((response) => response.status);
 }
 
+/** The bytes of one delivery of `texts` from `sender`; each text is its own mid, so a resent body is a redelivery. */
 function deliveryOf(sender: string, texts: string[]): string {
-  const messaging = texts.map((text) => ({ sender: { id: sender }, recipient: { id: 'PAGE' }, timestamp: 1_700_000_000_000, message: { mid: `mid-${text}`, text } }));
-  return JSON.stringify({ object: 'page', entry: [{ id: 'PAGE', time: 1_700_000_000_000, messaging }] });
+  return metaStringify(webhookBody(texts.map((text) => MessengerEvents.text(text, { sender, mid: `mid-${text}` }))));
 }
 
 describe('queue mode chaos: an edge and two worker processes, one SIGKILLed mid-run', () => {

@@ -11,9 +11,8 @@ import { CONVERSATIONS_PER_DRAIN, DrainJobs, type DrainJobData } from '../../lib
 import { MailboxStore } from '../../libs/messenger-webhook/src/queue/mailbox-store.js';
 import { QueueEdge } from '../../libs/messenger-webhook/src/queue/queue-edge.js';
 import { resolveQueueOptions } from '../../libs/messenger-webhook/src/queue/queue-options.js';
+import { MessengerEvents, webhookBody } from 'nestjs-messenger-webhook/testing';
 import { encodeEntry } from '../../libs/messenger-webhook/src/queue/queued-entry.js';
-import { delivery } from '../support/app.js';
-import { message } from '../support/events.js';
 import { startRedis, type TestRedis } from '../support/redis-server.js';
 import { eventually, uniqueQueueName } from './queue-kit.js';
 
@@ -52,19 +51,19 @@ describe('queue mode: an edge that died between its script and its drain job', (
     const drain = new ConversationDrain(mailboxes, drains, runner, new Subject<HandlerFailure>(), options, new Logger('crash'));
     const edge = new QueueEdge(client, mailboxes, drains, { dedupeTtl: 60_000, enqueueTimeout: 5_000 }, new Logger('crash'));
     const worker = new Worker<DrainJobData>(name, (job: Job<DrainJobData>) => drain.process(job), { connection: client, prefix: options.prefix, concurrency: 4 });
-    const ann = delivery([message({ sender: 'ANN', text: 'from Ann' })]);
-    const others = delivery([message({ sender: 'BOB', text: 'from Bob' }), message({ sender: 'CID', text: 'from Cid' })]);
+    const ann = webhookBody(MessengerEvents.text('from Ann', { sender: 'ANN' }));
+    const others = webhookBody([MessengerEvents.text('from Bob', { sender: 'BOB' }), MessengerEvents.text('from Cid', { sender: 'CID' })]);
     try {
       // What the dying edge got done: one script stored both deliveries and gave their conversations to a drain job
       // that was never added.
       const now = Date.now();
-      const events = [...prepareDelivery(ann as never).events, ...prepareDelivery(others as never).events].map((prepared) => ({ eventId: prepared.meta.eventId, conversation: prepared.conversationKey, entry: encodeEntry(prepared, now) }));
+      const events = [...prepareDelivery(ann).events, ...prepareDelivery(others).events].map((prepared) => ({ eventId: prepared.meta.eventId, conversation: prepared.conversationKey, entry: encodeEntry(prepared, now) }));
       const stored = await mailboxes.enqueue(events, 60_000, now, drains.newId(), CONVERSATIONS_PER_DRAIN, 1);
       expect(stored.codes).toEqual([1, 1, 1]);
       expect(await queue.getJobCounts('waiting', 'active', 'delayed')).toEqual({ waiting: 0, active: 0, delayed: 0 });
 
       // Meta delivers Ann's delivery again first.
-      const again = await edge.deliver(prepareDelivery(ann as never), { events: 0, dispatched: 0, invalid: 0, duplicates: 0, handlerCalls: 0, failures: 0 });
+      const again = await edge.deliver(prepareDelivery(ann), { events: 0, dispatched: 0, invalid: 0, duplicates: 0, handlerCalls: 0, failures: 0 });
       expect(again).toMatchObject({ dispatched: 0, duplicates: 1 });
       await eventually(() => handled.length >= 3, () => `handled ${JSON.stringify(handled)}: events of the dead edge were stranded`, 10_000);
       await eventually(async () => (await mailboxes.stats()).depth === 0, () => 'the mailboxes did not empty', 5_000);

@@ -31,11 +31,11 @@ import {
   Text,
   type HandlerFailure,
   type MessengerContext,
+  type MessengerEvent,
 } from 'nestjs-messenger-webhook';
-import { delivery, type TestServer } from '../support/app.js';
-import { message, postback } from '../support/events.js';
+import { MessengerEvents } from 'nestjs-messenger-webhook/testing';
 import { startRedis, type TestRedis } from '../support/redis-server.js';
-import { eventually, startQueueServer, startQueueWorker, uniqueQueueName } from './queue-kit.js';
+import { eventually, startQueueApp, startQueueWorker, uniqueQueueName, type QueueApp } from './queue-kit.js';
 
 /** What the enhancers and handlers saw on the worker. */
 const seen = {
@@ -44,7 +44,7 @@ const seen = {
   global: [] as string[],
   filtered: [] as Array<{ type: string; message: string }>,
   calls: [] as Array<{ handler: string; args: unknown[]; instanceOf?: boolean }>,
-  scoped: [] as Array<{ request: { event: unknown; context: MessengerContext }; instance: object }>,
+  scoped: [] as Array<{ request: { event: MessengerEvent; context: MessengerContext }; instance: object }>,
   failures: [] as HandlerFailure[],
   hook: [] as HandlerFailure[],
 };
@@ -87,7 +87,7 @@ class TooLongFilter implements ExceptionFilter {
 
 @Injectable({ scope: Scope.REQUEST })
 class PerEventBot {
-  constructor(@Inject(REQUEST) private readonly request: { event: unknown; context: MessengerContext }) {}
+  constructor(@Inject(REQUEST) private readonly request: { event: MessengerEvent; context: MessengerContext }) {}
 
   @OnPostback('SCOPED')
   onScoped() {
@@ -115,13 +115,13 @@ class EnhancedBot {
 
 describe('queue mode: guards, interceptors, pipes, filters, scopes and failures behave as in-process', () => {
   let redis: TestRedis;
-  let edge: TestServer;
+  let edge: QueueApp;
   let worker: INestApplicationContext;
 
   beforeAll(async () => {
     redis = await startRedis();
     const queue = { connection: redis.url, name: uniqueQueueName('enhancers'), attempts: 1 };
-    edge = await startQueueServer({ ...queue, role: 'edge' }, { providers: [] });
+    edge = await startQueueApp({ ...queue, role: 'edge' }, { providers: [] });
     worker = await startQueueWorker(queue, [EnhancedBot, PerEventBot, { provide: APP_INTERCEPTOR, useClass: GlobalInterceptor }], {
       extra: { onHandlerError: (failure) => seen.hook.push(failure) },
     });
@@ -129,22 +129,22 @@ describe('queue mode: guards, interceptors, pipes, filters, scopes and failures 
   });
 
   afterAll(async () => {
-    await edge?.close();
+    await edge?.app.close();
     await worker?.close();
     await redis?.stop();
   });
 
   it('runs every enhancer on the worker, with the event rebuilt as its class', async () => {
     const events = [
-      message({ sender: 'ENH', text: 'hello' }),
-      message({ sender: 'ENH', text: 'spam' }),
-      message({ sender: 'ENH', text: 'too long' }),
-      message({ sender: 'ENH', text: 'boom' }),
-      postback('ADD:A1:3', { sender: 'ENH' }),
-      postback('SCOPED', { sender: 'ENH' }),
-      postback('SCOPED', { sender: 'ENH' }),
+      MessengerEvents.text('hello', { sender: 'ENH' }),
+      MessengerEvents.text('spam', { sender: 'ENH' }),
+      MessengerEvents.text('too long', { sender: 'ENH' }),
+      MessengerEvents.text('boom', { sender: 'ENH' }),
+      MessengerEvents.postback('ADD:A1:3', { sender: 'ENH' }),
+      MessengerEvents.postback('SCOPED', { sender: 'ENH' }),
+      MessengerEvents.postback('SCOPED', { sender: 'ENH' }),
     ];
-    expect((await edge.post(delivery(events))).status).toBe(200);
+    expect((await edge.client.send(events)).status).toBe(200);
     await eventually(() => seen.scoped.length === 2, () => JSON.stringify(seen));
 
     expect(seen.guard.map((entry) => entry.text)).toEqual(['hello', 'spam', 'too long', 'boom']);

@@ -11,11 +11,10 @@ import {
   type MessengerQueueOptions,
 } from 'nestjs-messenger-webhook';
 import { main } from '../../libs/messenger-webhook/src/cli/main.js';
-import { delivery, type TestServer } from '../support/app.js';
-import { message } from '../support/events.js';
+import { MessengerEvents } from 'nestjs-messenger-webhook/testing';
 import { LogCapture } from '../support/log-capture.js';
 import { startRedis, type TestRedis } from '../support/redis-server.js';
-import { eventually, startQueueServer, uniqueQueueName } from './queue-kit.js';
+import { eventually, startQueueApp, uniqueQueueName, type QueueApp } from './queue-kit.js';
 
 class Handled extends Error {}
 
@@ -47,7 +46,7 @@ describe('queue mode: failures, retries and dead letters', () => {
   let redis: TestRedis;
   const logs = new LogCapture();
   const hooked: HandlerFailure[] = [];
-  let server: TestServer | undefined;
+  let server: QueueApp | undefined;
 
   beforeAll(async () => {
     redis = await startRedis();
@@ -56,7 +55,7 @@ describe('queue mode: failures, retries and dead letters', () => {
     await redis?.stop();
   });
   afterEach(async () => {
-    await server?.close();
+    await server?.app.close();
     server = undefined;
     state.tries.clear();
     state.handled.length = 0;
@@ -66,7 +65,7 @@ describe('queue mode: failures, retries and dead letters', () => {
 
   async function start(queue: Partial<MessengerQueueOptions>): Promise<{ app: INestApplication; name: string }> {
     const name = uniqueQueueName('failures');
-    server = await startQueueServer(
+    server = await startQueueApp(
       { connection: redis.url, name, attempts: 3, backoff: 20, ...queue },
       { providers: [FlakyBot] },
       { logger: logs, extra: { onHandlerError: (failure) => hooked.push(failure) } },
@@ -75,7 +74,7 @@ describe('queue mode: failures, retries and dead letters', () => {
   }
 
   async function send(sender: string, ...texts: string[]): Promise<void> {
-    const response = await server!.post(delivery(texts.map((text) => message({ sender, text }))));
+    const response = await server!.client.send(texts.map((text) => MessengerEvents.text(text, { sender })));
     expect(response.status).toBe(200);
   }
 
@@ -95,8 +94,9 @@ describe('queue mode: failures, retries and dead letters', () => {
 
   it('treats an invalid event on the worker exactly as in-process (to @OnInvalidEvent, logged, never retried), and goes on with its conversation', async () => {
     const { app } = await start({});
-    const invalid = { ...message({ sender: 'INVALID', text: 'x' }), message: { mid: false, text: 'invalid mid' } };
-    expect((await server!.post(delivery([invalid, message({ sender: 'INVALID', text: 'valid after' })]))).status).toBe(200);
+    // A mid that is not a string: no factory makes that, so the message is replaced by hand.
+    const invalid = { ...MessengerEvents.text('x', { sender: 'INVALID' }), message: { mid: false, text: 'invalid mid' } };
+    expect((await server!.client.send([invalid, MessengerEvents.text('valid after', { sender: 'INVALID' })])).status).toBe(200);
     await eventually(() => state.handled.includes('valid after'), () => 'the valid event was held');
     expect(state.tries.has('invalid mid')).toBe(false);
     expect(logs.text).toMatch(/Queue: 1 event of a delivery could not be read, delivered to @OnInvalidEvent and @OnEvent as InvalidEvent: entry\[0\]\.messaging\[0\] \(message\): message\.mid must be/);

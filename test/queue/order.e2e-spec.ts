@@ -1,11 +1,10 @@
 import { Inject, Injectable, type INestApplicationContext } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OnMessage, type MessageEvent, type MessengerContext } from 'nestjs-messenger-webhook';
-import { delivery, type TestServer } from '../support/app.js';
+import { MessengerEvents } from 'nestjs-messenger-webhook/testing';
 import { deferred, type Deferred } from '../support/deferred.js';
-import { message } from '../support/events.js';
 import { startRedis, type TestRedis } from '../support/redis-server.js';
-import { eventually, startQueueServer, startQueueWorker, uniqueQueueName } from './queue-kit.js';
+import { eventually, startQueueApp, startQueueWorker, uniqueQueueName, type QueueApp } from './queue-kit.js';
 
 interface Handling {
   text: string;
@@ -27,7 +26,7 @@ class RecordingBot {
 
   @OnMessage()
   async onMessage(event: MessageEvent, ctx: MessengerContext) {
-    const sender = event.sender?.id ?? 'nobody';
+    const sender = event.senderId ?? 'nobody';
     if ((running.get(sender) ?? 0) > 0) overlaps.push(`${sender}: ${event.message.text} started while another event of it ran`);
     running.set(sender, (running.get(sender) ?? 0) + 1);
     maxInFlight = Math.max(maxInFlight, ++inFlight);
@@ -45,20 +44,20 @@ class RecordingBot {
 
 describe('queue mode: order', () => {
   let redis: TestRedis;
-  let edge: TestServer;
+  let edge: QueueApp;
   const workers: INestApplicationContext[] = [];
 
   beforeAll(async () => {
     redis = await startRedis();
     const queue = { connection: redis.url, name: uniqueQueueName('order'), concurrency: 4 };
-    edge = await startQueueServer({ ...queue, role: 'edge' }, { providers: [] });
+    edge = await startQueueApp({ ...queue, role: 'edge' }, { providers: [] });
     for (const instance of ['w1', 'w2']) {
       workers.push(await startQueueWorker(queue, [RecordingBot, { provide: 'INSTANCE', useValue: instance }]));
     }
   });
 
   afterAll(async () => {
-    await edge?.close();
+    await edge?.app.close();
     for (const worker of workers) await worker.close();
     await redis?.stop();
   });
@@ -74,7 +73,7 @@ describe('queue mode: order', () => {
         for (let i = 0; i < perConversation; i++) {
           // Two events per delivery now and then: the order inside a delivery counts too.
           const texts = i % 3 === 0 ? [`${sender}#${i}a`, `${sender}#${i}b`] : [`${sender}#${i}`];
-          const response = await edge.post(delivery(texts.map((text) => message({ sender, text }))));
+          const response = await edge.client.send(texts.map((text) => MessengerEvents.text(text, { sender })));
           expect(response.status).toBe(200);
           sent.get(sender)!.push(...texts);
         }
@@ -94,11 +93,11 @@ describe('queue mode: order', () => {
   it('lets other conversations run while one is slow', async () => {
     const gate = deferred();
     gates.set('SLOW#1', gate);
-    expect((await edge.post(delivery([message({ sender: 'SLOW', text: 'SLOW#1' })]))).status).toBe(200);
-    expect((await edge.post(delivery([message({ sender: 'SLOW', text: 'SLOW#2' })]))).status).toBe(200);
+    expect((await edge.client.send(MessengerEvents.text('SLOW#1', { sender: 'SLOW' }))).status).toBe(200);
+    expect((await edge.client.send(MessengerEvents.text('SLOW#2', { sender: 'SLOW' }))).status).toBe(200);
     await eventually(() => running.get('SLOW') === 1, () => 'SLOW#1 never started');
-    const others = Array.from({ length: 10 }, (_unused, i) => message({ sender: `FAST_${i}`, text: `FAST#${i}` }));
-    expect((await edge.post(delivery(others))).status).toBe(200);
+    const others = Array.from({ length: 10 }, (_unused, i) => MessengerEvents.text(`FAST#${i}`, { sender: `FAST_${i}` }));
+    expect((await edge.client.send(others)).status).toBe(200);
     await eventually(() => handled.filter((h) => h.sender.startsWith('FAST_')).length === 10, () => 'fast conversations waited for the slow one');
     expect(handled.some((h) => h.sender === 'SLOW')).toBe(false);
     gate.resolve();

@@ -1,7 +1,8 @@
-import { Logger, type INestApplicationContext, type LoggerService, type ModuleMetadata, type Provider } from '@nestjs/common';
+import { Logger, type INestApplication, type INestApplicationContext, type LoggerService, type ModuleMetadata, type Provider } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { MessengerWebhookModule, type MessengerQueueOptions, type MessengerWebhookOptions } from 'nestjs-messenger-webhook';
-import { APP_SECRET, startServer, VERIFY_TOKEN, type AdapterName, type TestServer } from '../support/app.js';
+import { createMessengerTestClient, type MessengerTestClient } from 'nestjs-messenger-webhook/testing';
+import { APP_SECRET, createTestApp, VERIFY_TOKEN, type AdapterName } from '../support/app.js';
 
 let queueSequence = 0;
 
@@ -16,13 +17,21 @@ export function queueModule(queue: MessengerQueueOptions, extra: Partial<Messeng
   return MessengerWebhookModule.forRoot({ verifyToken: VERIFY_TOKEN, appSecret: APP_SECRET, shutdownTimeout: 5_000, ...extra, queue });
 }
 
-/** An HTTP app in queue mode (edge, or both). */
-export function startQueueServer(
+/** An HTTP app in queue mode and the testing kit's client for it; `send()` resolves once the events are in Redis. */
+export interface QueueApp {
+  app: INestApplication;
+  client: MessengerTestClient;
+}
+
+/** An HTTP app in queue mode (edge, or both), initialised (a `'both'` app's worker runs from now on). */
+export async function startQueueApp(
   queue: MessengerQueueOptions,
   metadata: ModuleMetadata,
   options: { adapter?: AdapterName; logger?: LoggerService; extra?: Partial<MessengerWebhookOptions> } = {},
-): Promise<TestServer> {
-  return startServer(options.adapter ?? 'express', { ...metadata, imports: [queueModule(queue, options.extra), ...(metadata.imports ?? [])] }, { logger: options.logger });
+): Promise<QueueApp> {
+  const app = await createTestApp(options.adapter ?? 'express', { ...metadata, imports: [queueModule(queue, options.extra), ...(metadata.imports ?? [])] }, { logger: options.logger });
+  await app.init();
+  return { app, client: createMessengerTestClient(app) };
 }
 
 /** A worker with no HTTP at all: an application context, as `NestFactory.createApplicationContext(AppModule)` gives. */

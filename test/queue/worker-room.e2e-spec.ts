@@ -11,9 +11,8 @@ import { DrainJobs, type DrainJobData } from '../../libs/messenger-webhook/src/q
 import { MailboxStore } from '../../libs/messenger-webhook/src/queue/mailbox-store.js';
 import { QueueEdge } from '../../libs/messenger-webhook/src/queue/queue-edge.js';
 import { resolveQueueOptions } from '../../libs/messenger-webhook/src/queue/queue-options.js';
-import { delivery } from '../support/app.js';
+import { MessengerEvents, webhookBody } from 'nestjs-messenger-webhook/testing';
 import { deferred } from '../support/deferred.js';
-import { message } from '../support/events.js';
 import { startRedis, type TestRedis } from '../support/redis-server.js';
 import { eventually, uniqueQueueName } from './queue-kit.js';
 
@@ -60,8 +59,8 @@ describe('queue mode: a busy worker hands back the conversations it has no room 
     try {
       // Three idle conversations in one delivery: one drain job owns all three, and the one-slot worker is the only one up.
       workers.push(workerOf('small', 1, true));
-      const body = delivery(['ANN', 'BOB', 'CID'].map((sender) => message({ sender, text: `from ${sender}` })));
-      expect((await edge.deliver(prepareDelivery(body as never), { events: 0, dispatched: 0, invalid: 0, duplicates: 0, handlerCalls: 0, failures: 0 })).dispatched).toBe(3);
+      const body = webhookBody(['ANN', 'BOB', 'CID'].map((sender) => MessengerEvents.text(`from ${sender}`, { sender })));
+      expect((await edge.deliver(prepareDelivery(body), { events: 0, dispatched: 0, invalid: 0, duplicates: 0, handlerCalls: 0, failures: 0 })).dispatched).toBe(3);
       await eventually(() => handled.length === 1, () => `handled ${JSON.stringify(handled)}`, 10_000);
       workers.push(workerOf('roomy', 4, false));
       // The small worker is still held by its first handler: the other two must reach the roomy worker.

@@ -1,6 +1,6 @@
 /**
- * Replays real-world webhook bodies over signed HTTP, on Express and Fastify, against a real Nest app whose recorder
- * has one handler per listener decorator plus `@OnEvent()` and `@OnInvalidEvent()`. For every body it checks that the
+ * Replays real-world webhook bodies over signed HTTP, on Express and Fastify, against a real Nest app with the kit's
+ * `MessengerRecorder` (one unfiltered handler per listener decorator, `@OnEvent()` and `@OnInvalidEvent()` included). For every body it checks that the
  * answer is 200, that every event reaches `@OnEvent()` exactly once, and that each event reaches its specific
  * decorator as the right class with the right context and values, or, where the body is genuinely malformed,
  * `@OnInvalidEvent()` with a problem list that says why.
@@ -21,8 +21,8 @@
  * (`events` in body order; `handler: null` for unknown events, which reach only `@OnEvent()`). A bare body is sent
  * byte for byte as the file holds it and checked against the invariants only: 200, as many `@OnEvent()` calls as the
  * body has events, each at the decorator its kind calls for (`@OnStandby()` in standby, `@OnInvalidEvent()` with
- * problems when invalid). Bodies are signed with `signPayload` over `metaStringify(body)` (or the file's own bytes),
- * exactly as `createMessengerTestClient(app).send()` does.
+ * problems when invalid). Bodies are sent by `createMessengerTestClient(app).send()` as `metaStringify(body)` (or the
+ * file's own bytes), signed over exactly those bytes.
  *
  * PENDING lists cases the library does not read correctly yet, each with why and on which adapters: they are
  * replayed too, and the test asserts they still fail, so a fix turns them into a failure that asks to unlist them.
@@ -30,12 +30,12 @@
 import 'reflect-metadata';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import * as library from 'nestjs-messenger-webhook';
-import { InvalidEvent, MessengerDispatcher, MessengerWebhookModule } from 'nestjs-messenger-webhook';
-import { createMessengerTestClient, metaStringify, signPayload, type MessengerTestClient } from 'nestjs-messenger-webhook/testing';
-import { ADAPTERS, APP_SECRET, startServer, VERIFY_TOKEN, type AdapterName, type TestServer } from '../support/app.js';
+import type { INestApplication } from '@nestjs/common';
+import { InvalidEvent, MessengerWebhookModule } from 'nestjs-messenger-webhook';
+import { createMessengerTestClient, MessengerRecorder, metaStringify, type MessengerTestClient } from 'nestjs-messenger-webhook/testing';
+import { ADAPTERS, APP_SECRET, createTestApp, VERIFY_TOKEN, type AdapterName } from '../support/app.js';
 import { loadCorpus, type ReplayCase } from './replay-case.js';
 import { checkReplay, countEvents, type EventInspector, type ObservedCall } from './replay-check.js';
-import { ReplayRecorder } from './replay-recorder.js';
 
 /** A case the library does not read as expected yet: what goes wrong, and on which adapters (default: both). */
 interface Pending {
@@ -69,50 +69,49 @@ describe('the real-world corpus', () => {
 });
 
 describe.each(ADAPTERS)('real-world bodies replayed over signed HTTP on %s', (adapter) => {
-  let server: TestServer;
+  let app: INestApplication;
   let client: MessengerTestClient;
-  let recorder: ReplayRecorder;
+  let recorder: MessengerRecorder;
   let prototypeKeys: string[];
 
   beforeAll(async () => {
-    server = await startServer(adapter, {
+    app = await createTestApp(adapter, {
       // Redelivery detection is off: bodies from other corpora reuse mids, and this replay is about reading them.
       imports: [MessengerWebhookModule.forRoot({ verifyToken: VERIFY_TOKEN, appSecret: APP_SECRET, dedupe: false })],
-      providers: [ReplayRecorder],
+      providers: [MessengerRecorder],
     });
-    client = createMessengerTestClient(server.app);
-    recorder = server.app.get(ReplayRecorder);
+    client = createMessengerTestClient(app);
+    recorder = app.get(MessengerRecorder);
     prototypeKeys = Object.getOwnPropertyNames(Object.prototype).sort();
   });
-  afterAll(() => server?.close());
+  afterAll(() => app?.close());
   beforeEach(() => recorder.reset());
 
-  /** Signs and posts one body as Meta would, and resolves once every handler of it settled. */
+  /**
+   * Signs and posts one body as Meta would (as a string, so a body that is no delivery is sent as it is), and resolves
+   * once every handler of it settled.
+   */
   async function replay(replayCase: ReplayCase): Promise<number> {
-    const raw = replayCase.raw ?? metaStringify(replayCase.body);
-    const response = await fetch(await client.webhookUrl(), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-hub-signature-256': signPayload(raw, APP_SECRET) },
-      body: raw,
-    });
-    await response.text();
-    await server.app.get(MessengerDispatcher).idle();
+    const response = await client.send(replayCase.raw ?? metaStringify(replayCase.body));
     return response.status;
   }
+
+  /** What the recorder saw, as the replay check reads it. */
+  const observed = (): ObservedCall[] => recorder.calls.map(({ decorator, event, context }) => ({ decorator, event, context: { ...context } }));
 
   const replayed = corpus.filter((replayCase) => !isPending(replayCase.name, adapter));
   const pending = corpus.filter((replayCase) => isPending(replayCase.name, adapter));
 
   it.each(replayed.map((replayCase) => [replayCase.name, replayCase] as const))('%s', async (_name, replayCase) => {
     const status = await replay(replayCase);
-    expect(checkReplay(replayCase, status, recorder.calls, inspector)).toEqual([]);
+    expect(checkReplay(replayCase, status, observed(), inspector)).toEqual([]);
     // Free-form keys such as `constructor` or `__proto__` must never reach a prototype.
     expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(prototypeKeys);
   });
 
   it.each(pending.map((replayCase) => [replayCase.name, replayCase] as const))('pending, still read wrongly: %s', async (_name, replayCase) => {
     const status = await replay(replayCase);
-    const problems = checkReplay(replayCase, status, recorder.calls, inspector);
+    const problems = checkReplay(replayCase, status, observed(), inspector);
     expect(problems, `${replayCase.name} now passes on ${adapter}: take it out of PENDING (was: ${PENDING[replayCase.name].why})`).not.toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import { Agent, request } from 'node:http';
 import { Injectable } from '@nestjs/common';
-import { OnEvent, signBody, type MessengerContext } from 'nestjs-messenger-webhook';
+import { OnEvent, type MessengerContext, type MessengerEvent } from 'nestjs-messenger-webhook';
+import { signPayload } from 'nestjs-messenger-webhook/testing';
 import { APP_SECRET } from '../support/app.js';
 import { markerOf, POLLUTION_PROBES, type SignatureMode } from './bodies.js';
 
@@ -19,7 +20,7 @@ export class RecordingBot {
 
   /** Receives every event: all types, standby and unknown ones included. */
   @OnEvent()
-  record(event: object, context: MessengerContext): void {
+  record(event: MessengerEvent, context: MessengerContext): void {
     this.calls++;
     this.kinds.set(context.kind, (this.kinds.get(context.kind) ?? 0) + 1);
     const marker = markerOf(event);
@@ -31,19 +32,20 @@ export class RecordingBot {
 export function signatureHeader(body: Buffer, mode: SignatureMode): string | undefined {
   switch (mode) {
     case 'valid':
-      return signBody(body, APP_SECRET);
+      return signPayload(body, APP_SECRET);
     case 'none':
       return undefined;
     case 'wrong-secret':
-      return signBody(body, 'not-the-app-secret');
+      return signPayload(body, 'not-the-app-secret');
     case 'malformed':
-      return signBody(body, APP_SECRET).slice(0, -2);
+      return signPayload(body, APP_SECRET).slice(0, -2);
   }
 }
 
 /**
  * POSTs exact bytes: a `Uint8Array` body makes fetch add no `Content-Type` of its own, so `null` really sends none.
- * Fetch keeps connections alive between calls; `chunked` sends the body without a `Content-Length` instead.
+ * Fetch keeps connections alive between calls; `chunked` sends the body without a `Content-Length` instead. The kit's
+ * `send()` always sends a content type and a length, which is what these cases take away.
  */
 export async function postRaw(url: string, body: Buffer, contentType: string | null, signature: string | undefined, chunked = false): Promise<number> {
   const headers: Record<string, string> = {};

@@ -2,8 +2,10 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Injectable } from '@nestjs/common';
 import { afterEach, describe, expect, it } from 'vitest';
-import { InMemoryDedupeStore, MessageEvent, MessengerWebhookModule, OnMessage, signBody } from 'nestjs-messenger-webhook';
-import { ADAPTERS, APP_SECRET, startServer, VERIFY_TOKEN, type TestServer } from '../support/app.js';
+import type { INestApplication } from '@nestjs/common';
+import { InMemoryDedupeStore, MessageEvent, MessengerWebhookModule, OnMessage } from 'nestjs-messenger-webhook';
+import { createMessengerTestClient, MessengerEvents, metaStringify, signPayload, webhookBody } from 'nestjs-messenger-webhook/testing';
+import { ADAPTERS, APP_SECRET, createTestApp, VERIFY_TOKEN } from '../support/app.js';
 import { KeepAliveClient, mapLimit } from './harness.js';
 
 const DELIVERIES = 2_000;
@@ -57,46 +59,50 @@ async function settledHeapUsed(gc: () => void): Promise<number> {
 function deliveryBody(prefix: string, index: number): string {
   const messaging = Array.from({ length: EVENTS_PER_DELIVERY }, (_, offset) => {
     const n = index * EVENTS_PER_DELIVERY + offset;
-    return { sender: { id: `user-${n % CONVERSATIONS}` }, recipient: { id: 'PAGE_1' }, timestamp: 1_712_000_000_000 + n, message: { mid: `${prefix}${n}`, text: `message ${n}` } };
+    return MessengerEvents.text(`message ${n}`, { sender: `user-${n % CONVERSATIONS}`, mid: `${prefix}${n}` });
   });
-  return JSON.stringify({ object: 'page', entry: [{ id: 'PAGE_1', time: 1_712_000_000_000, messaging }] });
+  return metaStringify(webhookBody(messaging));
 }
 
-/** Sends deliveries `0..count-1` from `WORKERS` concurrent workers, one keep-alive connection each; returns the statuses. */
-function send(client: KeepAliveClient, server: TestServer, prefix: string, count: number): Promise<number[]> {
+/**
+ * Sends deliveries `0..count-1` from `WORKERS` concurrent workers, one keep-alive connection each, signed as the kit
+ * signs; returns the statuses. The kit's `send()` would let fetch pick the connections: their number is measured here.
+ */
+function send(client: KeepAliveClient, url: string, prefix: string, count: number): Promise<number[]> {
   return mapLimit(Array.from({ length: count }, (_, index) => index), WORKERS, (index) => {
     const body = deliveryBody(prefix, index);
-    return client.post(server.url, { 'content-type': 'application/json', 'x-hub-signature-256': signBody(body, APP_SECRET) }, body);
+    return client.post(url, { 'content-type': 'application/json', 'x-hub-signature-256': signPayload(body, APP_SECRET) }, body);
   });
 }
 
 describe.each(ADAPTERS)('load on %s', (adapter) => {
-  let server: TestServer | undefined;
+  let app: INestApplication | undefined;
   const client = new KeepAliveClient(WORKERS);
   afterEach(async () => {
     client.close();
-    await server?.close();
-    server = undefined;
+    await app?.close();
+    app = undefined;
   });
 
   it(`handles ${EVENTS} events from ${WORKERS} concurrent connections exactly once, with bounded heap growth`, { timeout: 120_000 }, async () => {
     const store = new InMemoryDedupeStore();
-    server = await startServer(adapter, {
+    app = await createTestApp(adapter, {
       imports: [MessengerWebhookModule.forRoot({ verifyToken: VERIFY_TOKEN, appSecret: APP_SECRET, dedupe: { store } })],
       providers: [CountingBot],
     });
-    const bot = server.app.get(CountingBot);
+    const bot = app.get(CountingBot);
     const sockets = new Set<unknown>();
-    server.app.getHttpServer().on('connection', (socket: unknown) => sockets.add(socket));
+    app.getHttpServer().on('connection', (socket: unknown) => sockets.add(socket));
+    const url = await createMessengerTestClient(app).webhookUrl();
     const gc = garbageCollector();
 
     // The warm-up opens the connections and compiles the hot paths, so "before" is the steady state.
-    expect(new Set(await send(client, server, 'warm-', WARM_UP_DELIVERIES))).toEqual(new Set([200]));
+    expect(new Set(await send(client, url, 'warm-', WARM_UP_DELIVERIES))).toEqual(new Set([200]));
     expect(bot.warmUp).toBe(WARM_UP_DELIVERIES * EVENTS_PER_DELIVERY);
     const before = await settledHeapUsed(gc);
 
     const started = performance.now();
-    const statuses = await send(client, server, 'load-', DELIVERIES);
+    const statuses = await send(client, url, 'load-', DELIVERIES);
     const seconds = (performance.now() - started) / 1000;
     const after = await settledHeapUsed(gc);
 

@@ -1,8 +1,10 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { INestApplication } from '@nestjs/common';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MessengerWebhookModule } from 'nestjs-messenger-webhook';
+import { createMessengerTestClient, MessengerEvents, metaStringify, webhookBody, type MessengerTestClient } from 'nestjs-messenger-webhook/testing';
 import { checkSignature } from '../../libs/messenger-webhook/src/http/signature.js';
-import { ADAPTERS, APP_SECRET, delivery, startServer, VERIFY_TOKEN, type TestServer } from '../support/app.js';
+import { ADAPTERS, APP_SECRET, createTestApp, VERIFY_TOKEN } from '../support/app.js';
 import { RecordingBot } from './harness.js';
 
 // The library's own `timingSafeEqual` is wrapped (it still compares for real), so a test can see that the
@@ -13,9 +15,7 @@ vi.mock('node:crypto', async (importOriginal) => {
   return { ...original, timingSafeEqual: vi.fn(original.timingSafeEqual) };
 });
 
-const body = JSON.stringify(
-  delivery([{ sender: { id: 'U1' }, recipient: { id: 'PAGE_1' }, timestamp: 1, message: { mid: 'signed-once', text: 'hi' } }]),
-);
+const body = metaStringify(webhookBody(MessengerEvents.text('hi', { mid: 'signed-once' })));
 const rightHex = createHmac('sha256', APP_SECRET).update(body).digest('hex');
 /** The right signature with its last hex digit changed: same length, one digit wrong. */
 const oneDigitOff = rightHex.slice(0, -1) + (rightHex.endsWith('0') ? '1' : '0');
@@ -78,26 +78,24 @@ describe('checkSignature (library source, no HTTP)', () => {
 });
 
 describe.each(ADAPTERS)('wrong signatures over HTTP on %s', (adapter) => {
-  let server: TestServer;
+  let app: INestApplication;
+  let client: MessengerTestClient;
   let bot: RecordingBot;
   beforeAll(async () => {
-    server = await startServer(adapter, {
+    app = await createTestApp(adapter, {
       imports: [MessengerWebhookModule.forRoot({ verifyToken: VERIFY_TOKEN, appSecret: APP_SECRET })],
       providers: [RecordingBot],
     });
-    bot = server.app.get(RecordingBot);
+    client = createMessengerTestClient(app);
+    bot = app.get(RecordingBot);
   });
-  afterAll(() => server?.close());
+  afterAll(() => app?.close());
   beforeEach(() => {
     compare.mockClear();
   });
 
   it.each(Object.entries(WRONG_SIGNATURES))('refuses a signature %s with its 4xx, never a 500, and runs no handler', async (_name, wrong) => {
-    const response = await fetch(server.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-hub-signature-256': wrong.header },
-      body,
-    });
+    const response = await client.send(body, { secret: null, headers: { 'x-hub-signature-256': wrong.header } });
     expect(response.status).toBe(wrong.status);
     expect(bot.calls).toBe(0);
     // Equal lengths reach the constant-time comparison; the others are refused by their shape before it.
@@ -106,7 +104,7 @@ describe.each(ADAPTERS)('wrong signatures over HTTP on %s', (adapter) => {
   });
 
   it('accepts the right signature of the same body afterwards', async () => {
-    const response = await server.post(body);
+    const response = await client.send(body);
     expect(response.status).toBe(200);
     expect(bot.calls).toBe(1);
   });

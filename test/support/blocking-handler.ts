@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { MessengerDispatcher, OnMessage, type HandlerFailure, type MessageEvent } from 'nestjs-messenger-webhook';
+import type { MessengerTestClient } from 'nestjs-messenger-webhook/testing';
 import type { INestApplication } from '@nestjs/common';
 import { deferred, type Deferred } from './deferred.js';
-import { VERIFY_TOKEN, type TestServer } from './app.js';
+import { VERIFY_TOKEN } from './app.js';
 
 /**
  * A message handler that holds each message until the test releases it by mid, and counts what runs at once:
@@ -27,7 +28,7 @@ export class Blocking {
   @OnMessage()
   async hold(event: MessageEvent): Promise<void> {
     const mid = event.message.mid;
-    const sender = event.sender?.id ?? '';
+    const sender = event.senderId ?? '';
     this.started.push(mid);
     this.running++;
     this.maxRunning = Math.max(this.maxRunning, this.running);
@@ -98,8 +99,6 @@ function getOrCreateFailure(map: Map<string, Deferred<HandlerFailure>>, key: str
  * One full HTTP exchange with the server (the handshake). Whatever the server had already set in motion in memory
  * (a next handler starting after a timeout) has run by the time this answer comes back.
  */
-export async function roundTrip(server: TestServer): Promise<void> {
-  const query = new URLSearchParams({ 'hub.mode': 'subscribe', 'hub.verify_token': VERIFY_TOKEN, 'hub.challenge': 'probe' });
-  const response = await fetch(`${server.url}?${query.toString()}`);
-  await response.text();
+export async function roundTrip(client: MessengerTestClient): Promise<void> {
+  await client.verify(VERIFY_TOKEN, 'probe');
 }

@@ -29,6 +29,18 @@ export interface EventOptions {
 export interface MessageOptions extends EventOptions {
   /** Makes the message a reply to this mid. */
   replyTo?: string;
+  /** Makes the message an Instagram reply to this story (`reply_to.story`, no mid). */
+  replyToStory?: { url: string; id: string };
+}
+
+/** Options of {@link MessengerEvents.postback}. */
+export interface PostbackOptions extends Omit<EventOptions, 'mid'> {
+  /** Message id (default: a fresh one); `null` leaves it out, as older postbacks and some Get Started taps come. */
+  mid?: string | null;
+  /** The button's title (default: the payload). */
+  title?: string;
+  /** The referral of a postback that opened the conversation (from an ad or a link). */
+  referral?: { ref?: string; source?: string; type?: string };
 }
 
 /** Options of {@link MessengerEvents.echo}. */
@@ -128,6 +140,7 @@ function senderless<K extends string, P>(key: K, payload: P, options: EventOptio
 function message(options: MessageOptions, fields: Omit<RawMessage, 'mid'>): RawMessagingEvent<'message', RawMessage> {
   const body: RawMessage = { mid: options.mid ?? freshMid(), ...fields };
   if (options.replyTo !== undefined) body.reply_to = { mid: options.replyTo };
+  if (options.replyToStory !== undefined) body.reply_to = { story: { ...options.replyToStory } };
   return event('message', body, options);
 }
 
@@ -157,6 +170,16 @@ export const MessengerEvents = {
     return message(options, { ...defined({ text: options.text }), attachments: [{ type, payload: merged }] });
   },
 
+  /** A message with several attachments (`['file', 'image']`), each with its realistic default payload. */
+  attachments(types: readonly AttachmentKind[], options: MessageOptions & { text?: string } = {}) {
+    return message(options, { ...defined({ text: options.text }), attachments: types.map((type) => ({ type, payload: defaultAttachmentPayload(type) })) });
+  },
+
+  /** An Instagram message the person unsent: `message: { mid, is_deleted: true }` with the unsent message's mid. */
+  unsend(mid: string, options: Omit<EventOptions, 'mid'> = {}) {
+    return event('message', { mid, is_deleted: true as const }, options);
+  },
+
   /** An echo of a message the Page sent: sender is the Page, recipient the person, `is_echo: true`. */
   echo(text: string, options: EchoOptions = {}) {
     const raw = message(options, { is_echo: true, app_id: options.appId ?? DEFAULT_APP_ID, text, ...defined({ metadata: options.metadata }) });
@@ -167,6 +190,11 @@ export const MessengerEvents = {
   reaction(reaction = 'love', options: EventOptions & { action?: 'react' | 'unreact'; emoji?: string } = {}) {
     const emoji = options.emoji ?? REACTION_EMOJI[reaction];
     return event('reaction', { mid: options.mid ?? freshMid(), action: options.action ?? 'react', reaction, ...defined({ emoji }) }, options);
+  },
+
+  /** The removal of a reaction from message `mid`, as Meta sends it: `action: 'unreact'` with neither reaction name nor emoji. */
+  unreact(mid: string, options: Omit<EventOptions, 'mid'> = {}) {
+    return event('reaction', { mid, action: 'unreact' as const }, options);
   },
 
   /** A read receipt: Messenger's `watermark`, or Instagram's seen `mid` when `instagram` is set or a `mid` given. */
@@ -188,9 +216,10 @@ export const MessengerEvents = {
   },
 
   /** A tap on a postback button with `payload` (the title defaults to the payload). */
-  postback(payload: string, options: EventOptions & { title?: string; referral?: { ref?: string; source?: string; type?: string } } = {}) {
+  postback(payload: string, options: PostbackOptions = {}) {
     const referral = options.referral && { source: 'SHORTLINK', type: 'OPEN_THREAD', ...options.referral };
-    return event('postback', { title: options.title ?? payload, payload, mid: options.mid ?? freshMid(), ...defined({ referral }) }, options);
+    const mid = options.mid === null ? undefined : (options.mid ?? freshMid());
+    return event('postback', { title: options.title ?? payload, payload, ...defined({ mid, referral }) }, { ...options, mid: undefined });
   },
 
   /**
@@ -264,13 +293,13 @@ export const MessengerEvents = {
 
   /** Thread control passed to this app (Handover Protocol). */
   passThreadControl(options: HandoverOptions = {}) {
-    const fields = { new_owner_app_id: options.newOwnerAppId ?? DEFAULT_APP_ID, previous_owner_app_id: options.previousOwnerAppId ?? 263902037430900 };
+    const fields = { new_owner_app_id: options.newOwnerAppId ?? DEFAULT_APP_ID, previous_owner_app_id: options.previousOwnerAppId === undefined ? 263902037430900 : options.previousOwnerAppId };
     return event('pass_thread_control', { ...fields, ...defined({ metadata: options.metadata }) }, options);
   },
 
   /** Thread control taken from this app (Handover Protocol). */
   takeThreadControl(options: HandoverOptions = {}) {
-    const fields = { previous_owner_app_id: options.previousOwnerAppId ?? DEFAULT_APP_ID, new_owner_app_id: options.newOwnerAppId ?? 263902037430900 };
+    const fields = { previous_owner_app_id: options.previousOwnerAppId === undefined ? DEFAULT_APP_ID : options.previousOwnerAppId, new_owner_app_id: options.newOwnerAppId ?? 263902037430900 };
     return event('take_thread_control', { ...fields, ...defined({ metadata: options.metadata }) }, options);
   },
 

@@ -1,5 +1,5 @@
 export { metaStringify } from './meta-json.js';
-export { signPayload } from './sign-payload.js';
+export { signPayload, type SignatureAlgorithm } from './sign-payload.js';
 export { DEFAULT_APP_ID, DEFAULT_PAGE_ID, DEFAULT_SENDER } from './event-defaults.js';
 export { KNOWN_ATTACHMENT_KINDS, type AttachmentKind } from './attachment-defaults.js';
 export type {
@@ -22,6 +22,7 @@ export {
   type HandoverOptions,
   type MessageOptions,
   type MessengerEventFactory,
+  type PostbackOptions,
   type TemplateStatusOptions,
 } from './events.factory.js';
 export {
@@ -51,3 +52,4 @@ export {
   type GraphCallFile,
   type GraphFailure,
 } from './fake-graph-api.js';
+export { MessengerRecorder, type RecordedCall, type RecordedDecorator, type RecordedEvents } from './messenger-recorder.js';

@@ -43,7 +43,8 @@ export type RawMessage = {
   text?: string;
   quick_reply?: { payload: string };
   attachments?: RawAttachment[];
-  reply_to?: { mid: string };
+  reply_to?: { mid: string } | { story: { url: string; id: string } };
+  is_deleted?: true;
   is_echo?: true;
   app_id?: number | string;
   metadata?: string;

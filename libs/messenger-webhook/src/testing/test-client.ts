@@ -26,6 +26,11 @@ export interface MessengerTestClientOptions {
 export interface SendOptions extends WebhookBodyOptions {
   /** Secret to sign with instead of the app's; `null` sends no signature header. */
   secret?: string | null;
+  /**
+   * Which signature headers to send (default `'sha256'`): `'sha1'` sends only the legacy `X-Hub-Signature` (accepted
+   * with `allowSha1Signature: true`), `'both'` sends the two headers, as Meta does.
+   */
+  signature?: 'sha256' | 'sha1' | 'both';
   /** Extra request headers. */
   headers?: Record<string, string>;
   /**
@@ -70,7 +75,11 @@ export class MessengerTestClient {
     const raw = typeof events === 'string' ? events : metaStringify(toWebhookBody(events, options));
     const headers: Record<string, string> = { 'content-type': 'application/json', ...options.headers };
     const secret = options.secret === undefined ? this.appSecret() : options.secret;
-    if (secret !== null && secret !== undefined) headers['x-hub-signature-256'] = signPayload(raw, secret);
+    if (secret !== null && secret !== undefined) {
+      const signature = options.signature ?? 'sha256';
+      if (signature !== 'sha1') headers['x-hub-signature-256'] = signPayload(raw, secret);
+      if (signature !== 'sha256') headers['x-hub-signature'] = signPayload(raw, secret, 'sha1');
+    }
     const { url, headers: routeHeaders } = await this.target(RequestMethod.POST);
     const response = await fetch(url, { method: 'POST', headers: { ...routeHeaders, ...headers }, body: raw });
     const body = await response.text();

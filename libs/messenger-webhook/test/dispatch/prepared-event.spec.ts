@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { prepareDelivery } from '../../src/dispatch/prepared-event.js';
-import { rawEvents } from '../fixtures/raw-events.js';
+import { MessengerEvents } from '../../src/testing/index.js';
 
 describe('prepareDelivery', () => {
   it('ignores objects other than page and instagram', () => {
-    expect(prepareDelivery({ object: 'user', entry: [{ id: '1', time: 1, messaging: [rawEvents.message[0]] }] })).toEqual({ platform: null, events: [] });
+    expect(prepareDelivery({ object: 'user', entry: [{ id: '1', time: 1, messaging: [MessengerEvents.text('hello')] }] })).toEqual({ platform: null, events: [] });
   });
 
   it('gives a messaging[] item its kind, its field per platform, and its conversation', () => {
@@ -33,7 +33,7 @@ describe('prepareDelivery', () => {
   });
 
   it('keys a comment by its author, and changes without a person by the page', () => {
-    const { events } = prepareDelivery({ object: 'instagram', entry: [{ id: 'IG', time: 1, changes: [rawEvents.comment[0], rawEvents.mention[0]] }] });
+    const { events } = prepareDelivery({ object: 'instagram', entry: [{ id: 'IG', time: 1, changes: [MessengerEvents.comment('nice', { from: '1790000000000001' }), MessengerEvents.mention()] }] });
     expect(events.map((event) => event.conversationKey)).toEqual(['instagram|IG|1790000000000001', 'instagram|IG|']);
   });
 

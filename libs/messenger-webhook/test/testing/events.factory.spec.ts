@@ -19,7 +19,13 @@ function check(raw: object): { kind: EventKind; problems?: string } {
 
 // One row per factory: adding a factory without a row here fails the coverage test below.
 const cases: Record<MessengerEventFactory, Array<[string, () => object, EventKind]>> = {
-  text: [['text', () => MessengerEvents.text('hi'), 'message'], ['reply', () => MessengerEvents.text('yes', { replyTo: 'm_1' }), 'message']],
+  text: [
+    ['text', () => MessengerEvents.text('hi'), 'message'],
+    ['reply', () => MessengerEvents.text('yes', { replyTo: 'm_1' }), 'message'],
+    ['Instagram story reply', () => MessengerEvents.text('love it', { replyToStory: { url: 'https://cdn.example/story.jpg', id: '18000000000000006' } }), 'message'],
+  ],
+  attachments: [['several attachments', () => MessengerEvents.attachments(['file', 'image'], { text: 'both' }), 'message']],
+  unsend: [['Instagram unsent message', () => MessengerEvents.unsend('m_1'), 'message']],
   quickReply: [['quick reply', () => MessengerEvents.quickReply('Yes', 'YES'), 'message']],
   attachment: [
     ...KNOWN_ATTACHMENT_KINDS.map((type): [string, () => object, EventKind] => [`attachment ${type}`, () => MessengerEvents.attachment(type), 'message']),
@@ -28,12 +34,14 @@ const cases: Record<MessengerEventFactory, Array<[string, () => object, EventKin
   ],
   echo: [['echo', () => MessengerEvents.echo('hello', { metadata: 'sent-by-bot' }), 'echo']],
   reaction: [['reaction', () => MessengerEvents.reaction('like'), 'reaction'], ['unreact', () => MessengerEvents.reaction('love', { action: 'unreact', mid: 'm_1' }), 'reaction']],
+  unreact: [['unreact as Meta sends it (no reaction name)', () => MessengerEvents.unreact('m_1'), 'reaction']],
   read: [['Messenger read', () => MessengerEvents.read(), 'read'], ['Instagram seen', () => MessengerEvents.read({ instagram: true }), 'read']],
   delivery: [['delivery', () => MessengerEvents.delivery(), 'delivery']],
   messageEdit: [['message edit', () => MessengerEvents.messageEdit('m_1', 'fixed typo', { numEdit: 2 }), 'message_edit']],
   postback: [
     ['postback', () => MessengerEvents.postback('GET_STARTED', { title: 'Get Started' }), 'postback'],
     ['postback with referral', () => MessengerEvents.postback('GET_STARTED', { referral: { ref: 'promo' } }), 'postback'],
+    ['postback without a mid', () => MessengerEvents.postback('MENU', { mid: null }), 'postback'],
   ],
   optin: [
     ['plugin opt-in', () => MessengerEvents.optin(), 'optin'],
