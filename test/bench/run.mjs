@@ -4,7 +4,9 @@
  * Prints a table, writes `.bench/results.json` and `.bench/results.md`, and exits 1 if any request failed.
  *
  * Flags: `--quick` (2 short rounds, 100k-event heap run: for trying the script, not for figures), `--no-build`,
- * `--no-queue` (skip the queue-mode case, which needs redis-server).
+ * `--no-queue` (skip the queue-mode case, which needs redis-server), `--queue-only` (only the queue-mode case),
+ * `--fastify` (the queue case on Fastify instead of Express), `--nice=N` (queue workers at nice N, the edge and Redis at
+ * 0, as if the workers had machines of their own), `--cases=latency-500,throughput-batch10,throughput-single` (queue cases to run).
  * Environment: BENCH_ROUNDS, BENCH_SECONDS, BENCH_WARMUP, BENCH_CONNECTIONS, BENCH_HEAP_BATCHES override the defaults;
  * BENCH_CASES (comma-separated HTTP case ids, e.g. `fastify-single,express-single`) runs only those HTTP cases, and
  * `--no-pipeline` skips the in-process pipeline runs: both for quick iteration, not for the published figures.
@@ -15,7 +17,7 @@ import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } f
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { machineInfo, median, renderMarkdown, renderTable, TARGETS } from './report.mjs';
-import { renderQueue, runQueueBench } from './queue-bench.mjs';
+import { queueFlags, renderQueue, runQueueBench } from './queue-bench.mjs';
 import { load, startServer } from './servers.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -202,9 +204,10 @@ async function main() {
     `bench: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; ${config.rounds} rounds × ${config.seconds} s (+${config.warmupSeconds} s warm-up), ` +
       `${config.connections} connections; bodies ${payloads[1].body.length} B and ${payloads[config.batchEvents].body.length} B\n`,
   );
-  const http = await runHttpCases(payloads);
+  const queueOnly = args.has('--queue-only');
+  const http = queueOnly ? [] : await runHttpCases(payloads);
   let pipeline = null;
-  if (!args.has('--no-pipeline')) {
+  if (!queueOnly && !args.has('--no-pipeline')) {
     process.stderr.write('  pipeline: throughput with and without validation, then heap over many events\n');
     pipeline = {
       validated: await runPipeline(['throughput', 'on', String(config.pipelineSeconds)]),
@@ -212,7 +215,8 @@ async function main() {
       heap: await runPipeline(['heap', String(config.heapBatches)]),
     };
   }
-  const queue = args.has('--no-queue') ? null : await runQueueBench(distDir, { quick });
+  const adapter = args.has('--fastify') ? 'fastify' : 'express';
+  const queue = args.has('--no-queue') ? null : await runQueueBench(distDir, { quick, adapter, ...queueFlags(process.argv) });
   const results = {
     date: new Date(started).toISOString(),
     durationSeconds: (Date.now() - started) / 1000,
@@ -225,6 +229,14 @@ async function main() {
     queue,
   };
   mkdirSync(outDir, { recursive: true });
+  if (queueOnly) {
+    writeFileSync(join(outDir, 'results-queue.json'), `${JSON.stringify(results, null, 2)}\n`);
+    writeFileSync(join(outDir, 'results-queue.md'), renderQueue(queue));
+    console.log(renderQueue(queue));
+    console.log(`Written: .bench/results-queue.json, .bench/results-queue.md (${results.durationSeconds.toFixed(0)} s; load average ${results.machine.loadAverage.join(' ')} at the start, ${results.machine.loadAverageAtEnd.join(' ')} at the end)`);
+    if (queue.cases.some((entry) => entry.failed > 0)) process.exitCode = 1;
+    return;
+  }
   const table = renderTable(results);
   writeFileSync(join(outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   if (pipeline) writeFileSync(join(outDir, 'results.md'), renderMarkdown(results) + (queue ? `\n${renderQueue(queue)}` : ''));
