@@ -1,19 +1,25 @@
 /**
  * The queue-mode case of `npm run bench`, also runnable alone once the bench is built (`node test/bench/queue-bench.mjs`):
  * a private redis-server, an edge and two worker processes, against the in-process module on the same adapter.
- *  1. Edge answer latency at a fixed 500 deliveries/s (one event each, distinct events over 1,000 conversations).
+ *  1. Edge answer latency at a fixed 500 deliveries/s (one event each).
  *  2. End-to-end events/s: N events posted as fast as the edge takes them; time from the first request until the
  *     workers' handlers were called N times (in-process: until the server's handlers were, with dispatch 'await').
+ * Traffic as a busy bot sees it: many conversations (PEOPLE, 20,000), each with a few events at most in a run, so
+ * nearly every event finds its conversation idle and needs a drain of its own (a few people writing a lot would let
+ * one drain take many events in a row, and flatter the figures).
  */
 import { fork, spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { createServer, Socket } from 'node:net';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 
 const APP_SECRET = 'bench-app-secret';
 const PAGE_ID = '104729381234567';
+/** Distinct people (conversations) the events cycle through. */
+export const PEOPLE = 20_000;
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -26,9 +32,15 @@ function freePort() {
   });
 }
 
-export async function startRedis() {
+/** Lowers a process's CPU priority (`nice`), when asked; 0 leaves it as it is. */
+function niceOf(pid, nice) {
+  if (nice) setPriority(pid, nice);
+}
+
+export async function startRedis(nice = 0) {
   const port = await freePort();
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning'], { stdio: 'ignore' });
+  niceOf(child.pid, nice);
   const deadline = Date.now() + 10_000;
   for (;;) {
     const up = await new Promise((resolve) => {
@@ -44,8 +56,9 @@ export async function startRedis() {
   return { url: `redis://127.0.0.1:${port}`, pid: child.pid, stop: () => new Promise((resolve) => (child.once('exit', resolve), child.kill('SIGTERM'))) };
 }
 
-export function startProcess(distDir, role, adapter, redisUrl, queueName) {
+export function startProcess(distDir, role, adapter, redisUrl, queueName, nice = 0) {
   const child = fork(join(distDir, 'queue-server.js'), [role, adapter, redisUrl, queueName], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  niceOf(child.pid, nice);
   const logged = [];
   const keep = (chunk) => logged.push(...String(chunk).split('\n').filter(Boolean));
   child.stdout.on('data', keep);
@@ -82,12 +95,12 @@ export function startProcess(distDir, role, adapter, redisUrl, queueName) {
   }));
 }
 
-/** A signed delivery of `count` distinct message events, each from one of 1,000 people. */
+/** A signed delivery of `count` distinct message events, each from the next of {@link PEOPLE} people. */
 function deliveryFor(sequence, count) {
   const messaging = Array.from({ length: count }, (_unused, k) => {
     const index = sequence * count + k;
     return {
-      sender: { id: `2465${String(index % 1000).padStart(12, '0')}` },
+      sender: { id: `2465${String(index % PEOPLE).padStart(12, '0')}` },
       recipient: { id: PAGE_ID },
       timestamp: 1_700_000_000_000 + index,
       message: { mid: `m_queue-bench-${index}-AQHRb8cNUmvwQp3uIKcdkbs6vvMthFtbq3B_l5Ru1TnfL9iW8Be4`, text: `Hello, is the blue jacket still available in size ${index % 5}?` },
@@ -152,14 +165,14 @@ export async function waitForCalls(processes, expected, timeoutMs) {
 }
 
 /** One measured setup: fresh Redis and processes; `mode` 'queue' (edge + 2 workers) or 'inprocess'. */
-async function measure(distDir, mode, adapter, scenario) {
+async function measure(distDir, mode, adapter, scenario, nice) {
   const redis = mode === 'queue' ? await startRedis() : null;
   const name = `bench-${Date.now()}`;
   const processes = [];
   try {
     const edge = await startProcess(distDir, mode === 'queue' ? 'edge' : 'inprocess', adapter, redis?.url ?? '', name);
     processes.push(edge);
-    const workers = mode === 'queue' ? await Promise.all([startProcess(distDir, 'worker', adapter, redis.url, name), startProcess(distDir, 'worker', adapter, redis.url, name)]) : [];
+    const workers = mode === 'queue' ? await Promise.all([startProcess(distDir, 'worker', adapter, redis.url, name, nice), startProcess(distDir, 'worker', adapter, redis.url, name, nice)]) : [];
     processes.push(...workers);
     const handlers = mode === 'queue' ? workers : [edge];
     const url = `http://127.0.0.1:${edge.port}/webhook`;
@@ -201,19 +214,30 @@ async function measure(distDir, mode, adapter, scenario) {
   }
 }
 
-/** Runs both queue cases against in-process on the same adapter; returns figures for the report. */
-export async function runQueueBench(distDir, { quick = false, adapter = 'express' } = {}) {
+/**
+ * Runs the queue cases against in-process on the same adapter; returns figures for the report. `nice` > 0 runs the
+ * workers at that lower CPU priority (as if they had machines of their own; the edge waits on Redis, so Redis keeps
+ * the edge's); `only` picks case ids.
+ */
+export async function runQueueBench(distDir, { quick = false, adapter = 'express', nice = 0, only = null } = {}) {
   const latency = { eventsPerDelivery: 1, rate: 500, seconds: quick ? 3 : 10, connections: 10 };
   const throughput = { eventsPerDelivery: 10, amount: quick ? 500 : 3_000, connections: 20 };
   const single = { eventsPerDelivery: 1, amount: quick ? 2_000 : 15_000, connections: 20 };
   const cases = [];
   for (const [id, scenario] of [['latency-500', latency], ['throughput-batch10', throughput], ['throughput-single', single]]) {
+    if (only && !only.includes(id)) continue;
     for (const mode of ['inprocess', 'queue']) {
       process.stderr.write(`  queue bench: ${id} ${mode} (${adapter})\n`);
-      cases.push({ id, scenario, ...(await measure(distDir, mode, adapter, scenario)) });
+      cases.push({ id, scenario, ...(await measure(distDir, mode, adapter, scenario, nice)) });
     }
   }
-  return { adapter, cases };
+  return { adapter, niceWorkers: nice, cases };
+}
+
+/** `--nice=N` (workers at nice N) and `--cases=a,b` (case ids) from the command line. */
+export function queueFlags(argv) {
+  const value = (name) => argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
+  return { nice: Number(value('nice') ?? 0) || 0, only: value('cases')?.split(',') ?? null };
 }
 
 const fmt = (value, digits = 0) => (Number.isFinite(value) ? value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : 'n/a');
@@ -224,15 +248,19 @@ export function renderQueue(queue) {
     `| ${entry.id} | ${entry.mode === 'queue' ? 'queue: edge + 2 workers' : 'in-process'} | ${fmt(entry.deliveries)} | ${fmt(entry.requestsPerSecond)} | ${fmt(entry.p50, 2)} | ${fmt(entry.p99, 2)} | ${fmt(entry.endToEndEventsPerSecond)} | ` +
     `${fmt(entry.cpuMicrosPerEvent.http)} / ${fmt(entry.cpuMicrosPerEvent.workers)} / ${fmt(entry.cpuMicrosPerEvent.redis)} | ${fmt(2e6 / entry.cpuMicrosPerEvent.total)} | ${entry.failed} |`;
   const latency = queue.cases.find((entry) => entry.id === 'latency-500' && entry.mode === 'queue');
-  const throughputs = queue.cases.filter((entry) => entry.mode === 'queue' && entry.id.startsWith('throughput'));
-  const best = Math.max(...throughputs.map((entry) => entry.endToEndEventsPerSecond));
-  const capacity = Math.max(...throughputs.map((entry) => 2e6 / entry.cpuMicrosPerEvent.total));
+  const inProcessLatency = queue.cases.find((entry) => entry.id === 'latency-500' && entry.mode === 'inprocess');
+  const queued = (id) => queue.cases.find((entry) => entry.id === id && entry.mode === 'queue');
+  const single = queued('throughput-single');
+  const batch = queued('throughput-batch10');
+  const capacity = (entry) => (entry ? 2e6 / entry.cpuMicrosPerEvent.total : NaN);
+  const verdict = (value, pass) => (Number.isFinite(value) ? (pass ? 'PASS' : 'MISS') : 'n/a');
   const lines = [
-    `Queue mode (${queue.adapter}; its own redis-server; no-op handler; workers at concurrency 32). latency-500: one event per delivery at 500 deliveries/s; ` +
+    `Queue mode (${queue.adapter}; its own redis-server; no-op handler; workers at concurrency 32; events from ${PEOPLE.toLocaleString('en-US')} people, ` +
+      'so nearly every event finds its conversation idle). latency-500: one event per delivery at 500 deliveries/s; ' +
       'throughput-batch10: 10-event deliveries (Meta batches under load) as fast as they are taken; throughput-single: one event per delivery. ' +
       'End-to-end events/s runs from the first request until the handlers were called for every event. CPU per event is read from each ' +
       'process (Redis from /proc) over the same window; "2-core capacity" = 2 CPU-seconds ÷ CPU per event, what the setup would do with both cores to itself ' +
-      '(the load generator excluded), the figure to read when the machine is shared.',
+      `(the load generator excluded), the figure to read when the machine is shared.${queue.niceWorkers ? ` The workers run at nice ${queue.niceWorkers} (the edge, Redis and autocannon at 0): the edge and the Redis it waits on get the CPU first, as if the workers had machines of their own.` : ''}`,
     '',
     '| Case | Setup | deliveries | req/s | p50 ms | p99 ms | end-to-end events/s | CPU µs/event: HTTP / workers / Redis | 2-core capacity, events/s | failed |',
     '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
@@ -240,9 +268,10 @@ export function renderQueue(queue) {
     '',
     '| Target | Figure | Goal | |',
     '|---|---:|---|---|',
-    `| queue edge p99 at 500 events/s | ${fmt(latency?.p99, 2)} ms | < 20 ms | ${latency && latency.p99 < 20 ? 'PASS' : 'MISS'} |`,
-    `| queue end to end, 2 workers | ${fmt(best)} events/s | >= 3,000 | ${best >= 3000 ? 'PASS' : 'MISS'} |`,
-    `| queue end to end, 2-core capacity from CPU per event | ${fmt(capacity)} events/s | >= 3,000 | ${capacity >= 3000 ? 'PASS' : 'MISS'} |`,
+    `| queue edge p99 at 500 events/s | ${fmt(latency?.p99, 2)} ms (in-process ${fmt(inProcessLatency?.p99, 2)} ms) | < 20 ms | ${verdict(latency?.p99, latency?.p99 < 20)} |`,
+    `| queue end to end, 2 workers, one event per delivery | ${fmt(single?.endToEndEventsPerSecond)} events/s | >= 3,000 | ${verdict(single?.endToEndEventsPerSecond, single?.endToEndEventsPerSecond >= 3000)} |`,
+    `| queue end to end, 2 workers, 10-event deliveries | ${fmt(batch?.endToEndEventsPerSecond)} events/s | >= 3,000 | ${verdict(batch?.endToEndEventsPerSecond, batch?.endToEndEventsPerSecond >= 3000)} |`,
+    `| 2-core capacity from CPU per event: one event / 10-event deliveries | ${fmt(capacity(single))} / ${fmt(capacity(batch))} events/s | >= 3,000 | ${verdict(capacity(single), capacity(single) >= 3000)} / ${verdict(capacity(batch), capacity(batch) >= 3000)} |`,
     '',
   ];
   return lines.join('\n');
@@ -252,7 +281,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const { fileURLToPath } = await import('node:url');
   const distDir = join(fileURLToPath(new URL('../..', import.meta.url)), '.bench/dist');
   const adapter = process.argv.includes('--fastify') ? 'fastify' : 'express';
-  const queue = await runQueueBench(distDir, { quick: process.argv.includes('--quick'), adapter });
+  const queue = await runQueueBench(distDir, { quick: process.argv.includes('--quick'), adapter, ...queueFlags(process.argv) });
   console.log(renderQueue(queue));
   for (const entry of queue.cases) if (entry.logged.length) console.log(`${entry.id} ${entry.mode} logged: ${entry.logged.join(' | ')}`);
 }

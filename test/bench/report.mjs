@@ -50,10 +50,13 @@ const verdict = (pass) => (pass ? 'PASS' : 'MISS');
 function judge(results) {
   const lines = [];
   for (const id of ['express-single', 'fastify-single']) {
-    const ratio = results.http.find((entry) => entry.id === id)?.variants.lib?.cpuRatio;
+    const entry = results.http.find((httpCase) => httpCase.id === id);
+    if (!entry) continue; // not selected by BENCH_CASES
+    const ratio = entry.variants.lib?.cpuRatio;
     const target = TARGETS.singleEventCpuRatio[id];
     lines.push({ id, what: `${CASE_LABELS[id]}: bare CPU/req ÷ ours`, target: `>= ${target}`, value: fixed(ratio, 2), pass: ratio >= target });
   }
+  if (!results.pipeline) return lines; // --no-pipeline
   // Judged per second of the process's own CPU time: the wall-clock rate drops whenever others load the machine,
   // and the CPU time includes V8's helper threads, so this never overstates what one core does.
   const pipeline = results.pipeline.validated.eventsPerCpuSecond;
@@ -129,7 +132,23 @@ export function renderTable(results) {
   const widths = header.map((cell, index) => Math.max(cell.length, ...rows.map((row) => String(row[index]).length)));
   const lines = [...headline(results), '', pad(header, widths), widths.map((width) => '-'.repeat(width)).join('  ')];
   for (const row of rows) lines.push(pad(row, widths));
-  const { validated, unvalidated, heap } = results.pipeline;
+  lines.push(...pipelineLines(results.pipeline), '', 'Targets:');
+  for (const line of judge(results)) lines.push(`  ${verdict(line.pass)}  ${line.what}: ${line.value} (target ${line.target})`);
+  const found = problems(results);
+  if (found.length > 0) {
+    lines.push('', '!'.repeat(78), '!!! THE BENCH HAD ERRORS: these figures do not measure what they claim', ...found.map((problem) => `!!! ${problem}`), '!'.repeat(78));
+  } else {
+    lines.push('', 'Every response was 200 and every event reached the handler.');
+  }
+  if (results.config.quick) lines.push('(--quick run: too short for figures to quote)');
+  if (!results.pipeline || results.http.length < 4) lines.push('(partial run: BENCH_CASES or --no-pipeline; not for the README)');
+  return { text: lines.join('\n'), failed: found.length > 0 };
+}
+
+function pipelineLines(pipeline) {
+  if (!pipeline) return [];
+  const { validated, unvalidated, heap } = pipeline;
+  const lines = [];
   lines.push('', 'Pipeline in-process (MessengerDispatcher.dispatch, 1000-event batches, 20 senders, no-op handler, dedupe off):');
   for (const run of [validated, unvalidated]) {
     lines.push(
@@ -140,22 +159,13 @@ export function renderTable(results) {
   lines.push(
     `  heap (validation on): ${heap.checkpoints.map((point) => `${int(point.events)}: ${fixed(point.heapUsedMb, 2)} MB`).join(', ')}`,
     `  growth ${fixed(heap.growthMb, 2)} MB over ${int(heap.events)} events (${fixed(heap.growthBytesPerEvent, 2)} B/event); ${fixed(heap.lateGrowthMb, 2)} MB after the first checkpoint`,
-    '',
-    'Targets:',
   );
-  for (const line of judge(results)) lines.push(`  ${verdict(line.pass)}  ${line.what}: ${line.value} (target ${line.target})`);
-  const found = problems(results);
-  if (found.length > 0) {
-    lines.push('', '!'.repeat(78), '!!! THE BENCH HAD ERRORS: these figures do not measure what they claim', ...found.map((problem) => `!!! ${problem}`), '!'.repeat(78));
-  } else {
-    lines.push('', 'Every response was 200 and every event reached the handler.');
-  }
-  if (results.config.quick) lines.push('(--quick run: too short for figures to quote)');
-  return { text: lines.join('\n'), failed: found.length > 0 };
+  return lines;
 }
 
 /** A Markdown section ready for the README's Performance section. */
 export function renderMarkdown(results) {
+  if (!results.pipeline) return ''; // partial run: nothing to publish
   const { validated, unvalidated, heap } = results.pipeline;
   const lines = [
     `Measured ${results.date.slice(0, 10)} on ${results.machine.cpu}, ${results.machine.cores} cores, Node ${results.machine.node}, with \`npm run bench\` ` +

@@ -4,8 +4,12 @@
  * Prints a table, writes `.bench/results.json` and `.bench/results.md`, and exits 1 if any request failed.
  *
  * Flags: `--quick` (2 short rounds, 100k-event heap run: for trying the script, not for figures), `--no-build`,
- * `--no-queue` (skip the queue-mode case, which needs redis-server).
- * Environment: BENCH_ROUNDS, BENCH_SECONDS, BENCH_WARMUP, BENCH_CONNECTIONS, BENCH_HEAP_BATCHES override the defaults.
+ * `--no-queue` (skip the queue-mode case, which needs redis-server), `--queue-only` (only the queue-mode case),
+ * `--fastify` (the queue case on Fastify instead of Express), `--nice=N` (queue workers at nice N, the edge and Redis at
+ * 0, as if the workers had machines of their own), `--cases=latency-500,throughput-batch10,throughput-single` (queue cases to run).
+ * Environment: BENCH_ROUNDS, BENCH_SECONDS, BENCH_WARMUP, BENCH_CONNECTIONS, BENCH_HEAP_BATCHES override the defaults;
+ * BENCH_CASES (comma-separated HTTP case ids, e.g. `fastify-single,express-single`) runs only those HTTP cases, and
+ * `--no-pipeline` skips the in-process pipeline runs: both for quick iteration, not for the published figures.
  */
 import { fork, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -13,7 +17,7 @@ import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } f
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { machineInfo, median, renderMarkdown, renderTable, TARGETS } from './report.mjs';
-import { renderQueue, runQueueBench } from './queue-bench.mjs';
+import { queueFlags, renderQueue, runQueueBench } from './queue-bench.mjs';
 import { load, startServer } from './servers.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -118,9 +122,18 @@ async function measure(testCase, variant, payload) {
   }
 }
 
+/** The HTTP cases BENCH_CASES selects (all when unset); an unknown id is an error rather than an empty run. */
+function selectedCases() {
+  const wanted = (process.env.BENCH_CASES ?? '').split(',').map((id) => id.trim()).filter(Boolean);
+  if (wanted.length === 0) return CASES;
+  const unknown = wanted.filter((id) => !CASES.some((testCase) => testCase.id === id));
+  if (unknown.length > 0) throw new Error(`BENCH_CASES: unknown case(s) ${unknown.join(', ')}; known: ${CASES.map((testCase) => testCase.id).join(', ')}`);
+  return CASES.filter((testCase) => wanted.includes(testCase.id));
+}
+
 async function runHttpCases(payloads) {
   const results = [];
-  for (const testCase of CASES) {
+  for (const testCase of selectedCases()) {
     const rounds = [];
     for (let round = 0; round < config.rounds; round++) {
       const order = round % 2 === 0 ? testCase.variants : [...testCase.variants].reverse();
@@ -191,14 +204,19 @@ async function main() {
     `bench: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; ${config.rounds} rounds × ${config.seconds} s (+${config.warmupSeconds} s warm-up), ` +
       `${config.connections} connections; bodies ${payloads[1].body.length} B and ${payloads[config.batchEvents].body.length} B\n`,
   );
-  const http = await runHttpCases(payloads);
-  process.stderr.write('  pipeline: throughput with and without validation, then heap over many events\n');
-  const pipeline = {
-    validated: await runPipeline(['throughput', 'on', String(config.pipelineSeconds)]),
-    unvalidated: await runPipeline(['throughput', 'off', String(config.pipelineSeconds)]),
-    heap: await runPipeline(['heap', String(config.heapBatches)]),
-  };
-  const queue = args.has('--no-queue') ? null : await runQueueBench(distDir, { quick });
+  const queueOnly = args.has('--queue-only');
+  const http = queueOnly ? [] : await runHttpCases(payloads);
+  let pipeline = null;
+  if (!queueOnly && !args.has('--no-pipeline')) {
+    process.stderr.write('  pipeline: throughput with and without validation, then heap over many events\n');
+    pipeline = {
+      validated: await runPipeline(['throughput', 'on', String(config.pipelineSeconds)]),
+      unvalidated: await runPipeline(['throughput', 'off', String(config.pipelineSeconds)]),
+      heap: await runPipeline(['heap', String(config.heapBatches)]),
+    };
+  }
+  const adapter = args.has('--fastify') ? 'fastify' : 'express';
+  const queue = args.has('--no-queue') ? null : await runQueueBench(distDir, { quick, adapter, ...queueFlags(process.argv) });
   const results = {
     date: new Date(started).toISOString(),
     durationSeconds: (Date.now() - started) / 1000,
@@ -211,9 +229,17 @@ async function main() {
     queue,
   };
   mkdirSync(outDir, { recursive: true });
+  if (queueOnly) {
+    writeFileSync(join(outDir, 'results-queue.json'), `${JSON.stringify(results, null, 2)}\n`);
+    writeFileSync(join(outDir, 'results-queue.md'), renderQueue(queue));
+    console.log(renderQueue(queue));
+    console.log(`Written: .bench/results-queue.json, .bench/results-queue.md (${results.durationSeconds.toFixed(0)} s; load average ${results.machine.loadAverage.join(' ')} at the start, ${results.machine.loadAverageAtEnd.join(' ')} at the end)`);
+    if (queue.cases.some((entry) => entry.failed > 0)) process.exitCode = 1;
+    return;
+  }
   const table = renderTable(results);
   writeFileSync(join(outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
-  writeFileSync(join(outDir, 'results.md'), renderMarkdown(results) + (queue ? `\n${renderQueue(queue)}` : ''));
+  if (pipeline) writeFileSync(join(outDir, 'results.md'), renderMarkdown(results) + (queue ? `\n${renderQueue(queue)}` : ''));
   console.log(table.text);
   if (queue) console.log(`\n${renderQueue(queue)}`);
   console.log(`Written: .bench/results.json, .bench/results.md (${results.durationSeconds.toFixed(0)} s)`);

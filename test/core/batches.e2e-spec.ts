@@ -1,6 +1,15 @@
 import { Injectable, type INestApplication } from '@nestjs/common';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { InvalidEvent, MessengerWebhookModule, OnEvent, type MessengerContext, type MessengerEvent } from 'nestjs-messenger-webhook';
+import {
+  ChangeEvent,
+  EchoEvent,
+  InvalidEvent,
+  MessengerWebhookModule,
+  OnEvent,
+  TemplateStatusUpdateEvent,
+  type MessengerContext,
+  type MessengerEvent,
+} from 'nestjs-messenger-webhook';
 import {
   createMessengerTestClient,
   MessengerEvents,
@@ -16,8 +25,10 @@ const logs = new LogCapture();
 
 /** The tag this file gives every event: its timestamp, or for a `changes[]` item a field of its value. */
 function tagOf(event: MessengerEvent): string {
-  const { timestamp, value } = event as { timestamp?: number | string; value?: { message_template_name?: string; post_id?: string } };
-  return String(timestamp ?? value?.message_template_name ?? value?.post_id);
+  if (event instanceof TemplateStatusUpdateEvent) return String(event.value.message_template_name);
+  // A field this version does not model: its value is JSON as sent.
+  if (event instanceof ChangeEvent) return String((event.value as { post_id?: string }).post_id);
+  return String('timestamp' in event ? event.timestamp : undefined);
 }
 
 /**
@@ -32,8 +43,8 @@ class FinishOrder {
   async onEvent(event: MessengerEvent, context: MessengerContext): Promise<void> {
     const turns = 10 - (Number(tagOf(event)) % 10 || 0);
     for (let turn = 0; turn < turns; turn++) await new Promise<void>((resolve) => setImmediate(resolve));
-    const { sender, recipient } = event as { sender?: { id?: string }; recipient?: { id?: string } };
-    const conversation = context.kind === 'echo' ? recipient?.id : sender?.id;
+    // An echo's conversation is its recipient's: the Page sent it.
+    const conversation = event instanceof EchoEvent ? event.recipient?.id : 'sender' in event ? event.sender?.id : undefined;
     this.finished.push({ tag: tagOf(event), pageId: context.pageId, conversation: conversation ?? '' });
   }
 }

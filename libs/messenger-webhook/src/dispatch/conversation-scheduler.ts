@@ -6,6 +6,9 @@ export interface Settling {
   readonly settled: Promise<unknown>;
 }
 
+/** A `settled` that has already resolved: a task whose work ended with its answer returns it, and its turn ends at once. */
+export const SETTLED: Promise<void> = Promise.resolve();
+
 /**
  * The in-process scheduling stage: tasks of one conversation run one at a time in arrival order, different
  * conversations side by side up to `concurrency`, and every task is tracked so shutdown can wait for it.
@@ -27,6 +30,7 @@ export class ConversationScheduler {
   /** Chains `task` after the conversation's previous task; resolves with its answer, which may come before its work ends. */
   schedule<T extends Settling>(conversationKey: string, task: () => Promise<T>): Promise<T> {
     const previous = this.conversations.get(conversationKey);
+    if (!previous && this.limiter.tryAcquire()) return this.runNow(conversationKey, task);
     let answer!: (value: T) => void;
     let fail!: (error: unknown) => void;
     const answered = new Promise<T>((resolve, reject) => {
@@ -56,6 +60,34 @@ export class ConversationScheduler {
     };
     void turn.then(cleanup, cleanup);
     return answered;
+  }
+
+  /**
+   * The common case, made cheap: the conversation is idle and a slot is free, so the task starts at once and its
+   * answer is its own promise. The turn (and the slot) still last until its work ended, as in {@link schedule}.
+   */
+  private runNow<T extends Settling>(conversationKey: string, task: () => Promise<T>): Promise<T> {
+    let answer: Promise<T>;
+    try {
+      answer = task();
+    } catch (error) {
+      answer = Promise.reject(error);
+    }
+    // Both paths end the turn: a `settled` that rejected must not keep the slot or the conversation.
+    const end = () => {
+      this.limiter.release();
+      this.inFlight.delete(turn);
+      if (this.conversations.get(conversationKey) === turn) this.conversations.delete(conversationKey);
+    };
+    // The turn ends in the answer's own reaction when the work ended with it (the usual case), before the caller
+    // sees the answer: the conversation's next event then finds it idle and takes this path too.
+    const turn: Promise<void> = answer.then(
+      (value) => (value.settled === SETTLED ? end() : value.settled.then(end, end)),
+      end,
+    );
+    this.conversations.set(conversationKey, turn);
+    this.inFlight.add(turn);
+    return answer;
   }
 
   /** How many scheduled tasks have not ended yet (waiting for their turn, running, or still running after their answer). */

@@ -16,8 +16,8 @@ export class DeliveryDeadline {
     this.watchdog = new HandlerWatchdog(ms);
   }
 
-  /** Resolves `true` once `work` settled, `false` when the deadline came first. `work` must not reject. */
-  async wait(work: Promise<unknown>): Promise<boolean> {
-    return (await this.watchdog.watch(work)) !== TIMED_OUT;
+  /** Resolves with `work`'s value once it settled, or {@link TIMED_OUT} when the deadline came first. `work` must not reject. */
+  watch<T>(work: Promise<T>): Promise<T | typeof TIMED_OUT> {
+    return this.watchdog.watch(work);
   }
 }

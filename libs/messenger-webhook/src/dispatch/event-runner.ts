@@ -11,6 +11,7 @@ import { readEvent } from '../reading/event-reader.js';
 import type { FailureReporter } from './failure-reporter.js';
 import { TIMED_OUT, type HandlerWatchdog } from './handler-watchdog.js';
 import type { InvalidEventReporter } from './invalid-event-reporter.js';
+import { SETTLED } from './conversation-scheduler.js';
 import { midOf, type PreparedEvent } from './prepared-event.js';
 
 /** What became of one event once its turn came. */
@@ -48,7 +49,7 @@ export interface EventRunnerSettings {
 
 const NO_PARAMS: Readonly<Record<string, string>> = Object.freeze({});
 /** The `settled` of an event whose handler calls all ended: compare with it to skip waiting. */
-export const SETTLED: Promise<void> = Promise.resolve();
+export { SETTLED };
 const ignore = (): void => undefined;
 
 /**

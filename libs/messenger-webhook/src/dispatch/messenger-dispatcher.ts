@@ -148,9 +148,12 @@ export class MessengerDispatcher implements OnModuleDestroy {
     summary.events = delivery.events.length;
     if (this.transport) return this.transport.deliver(delivery, summary);
     ledger.add(delivery.events.length);
-    const runs = await Promise.all(
-      delivery.events.map((prepared) => this.scheduler.schedule(prepared.conversationKey, () => this.process(prepared, ledger))),
-    );
+    const { events } = delivery;
+    // One event per delivery is what Meta sends most: no Promise.all and no array of promises for it.
+    const runs =
+      events.length === 1
+        ? [await this.scheduler.schedule(events[0]!.conversationKey, () => this.process(events[0]!, ledger))]
+        : await Promise.all(events.map((prepared) => this.scheduler.schedule(prepared.conversationKey, () => this.process(prepared, ledger))));
     let tally: InvalidEventTally | undefined;
     for (const { result } of runs) {
       if (result.outcome === 'duplicate') summary.duplicates++;

@@ -27,6 +27,10 @@ export type Invoker = (event: object, context: MessengerContext) => Promise<Invo
 const DONE: InvocationOutcome = Object.freeze({ status: 'done' });
 const SKIPPED: InvocationOutcome = Object.freeze({ status: 'skipped' });
 
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
+
 /** The outcome of a call that returned `value`; the shared frozen one when it returned nothing. */
 function doneWith(value: unknown): InvocationOutcome {
   return value === undefined ? DONE : { status: 'done', value };
@@ -61,7 +65,9 @@ export class HandlerInvokerFactory {
         try {
           const result = callback.call(instance, event, context);
           // Same as the full chain: an Observable is subscribed and waited for, like a promise is awaited.
-          return doneWith(await (isObservable(result) ? lastValueFrom(result, { defaultValue: undefined }) : result));
+          if (isObservable(result)) return doneWith(await lastValueFrom(result, { defaultValue: undefined }));
+          // A plain value is not awaited: awaiting it would only cost a turn of the microtask queue per call.
+          return doneWith(isThenable(result) ? await result : result);
         } catch (error) {
           return this.applyFilters(filters, error, [event, context], instance, callback);
         }

@@ -14,6 +14,12 @@ export interface HeldBody {
 /** Where the Fastify hook leaves a {@link HeldBody} on the request for the controller. */
 export const HELD_BODY = Symbol('messenger-webhook:held-body');
 
+/**
+ * Set by the Fastify hook on a webhook request whose bytes it found free of `__proto__` / `constructor` spellings, so
+ * the controller does not search the same bytes again.
+ */
+export const VETTED_BODY = Symbol('messenger-webhook:vetted-body');
+
 /** What Fastify's parser gets instead of a body the hook holds: trivially valid JSON. */
 const PLACEHOLDER = Buffer.from('{}');
 
@@ -23,6 +29,7 @@ interface HookRequest {
   headers: Record<string, string | string[] | undefined>;
   routeOptions?: { url?: string; bodyLimit?: number };
   [HELD_BODY]?: HeldBody;
+  [VETTED_BODY]?: boolean;
 }
 
 /** The part of a Fastify reply the hook uses. */
@@ -71,7 +78,10 @@ export class FastifyWebhookBody implements OnModuleInit {
       if (!JSON_MEDIA_TYPE.test(String(request.headers['content-type'] ?? ''))) return payload;
       const limit = request.routeOptions?.bodyLimit ?? fastify.initialConfig?.bodyLimit ?? FASTIFY_DEFAULT_BODY_LIMIT;
       const raw = await readAll(payload, request.headers['content-length'], limit, reply);
-      if (!mayHoldPoisonedKeys(raw)) return replay(raw, raw.length);
+      if (!mayHoldPoisonedKeys(raw)) {
+        request[VETTED_BODY] = true;
+        return replay(raw, raw.length);
+      }
       let parsed: unknown;
       let removed: number;
       try {

@@ -3,10 +3,15 @@ const PROTO_KEY = /"(?:_|\\u005[Ff])(?:_|\\u005[Ff])(?:p|\\u0070)(?:r|\\u0072)(?
 const CONSTRUCTOR_KEY =
   /"(?:c|\\u0063)(?:o|\\u006[Ff])(?:n|\\u006[Ee])(?:s|\\u0073)(?:t|\\u0074)(?:r|\\u0072)(?:u|\\u0075)(?:c|\\u0063)(?:t|\\u0074)(?:o|\\u006[Ff])(?:r|\\u0072)"\s*:/;
 
+// Byte needles made once: searching a Buffer for a string encodes the string again on every call.
+const PROTO = Buffer.from('proto');
+const ONSTRUCTOR = Buffer.from('onstructor');
+const ESCAPE = Buffer.from('\\u');
+
 /** Whether a JSON body may hold a `__proto__` key or a `constructor` key: a cheap test before the slower parse. */
 export function mayHoldPoisonedKeys(raw: Buffer): boolean {
   // Either key is spelt with "proto" / "onstructor" in it, or with an escape: most bodies are cleared on bytes alone.
-  if (raw.indexOf('proto') === -1 && raw.indexOf('onstructor') === -1 && raw.indexOf('\\u') === -1) return false;
+  if (raw.indexOf(PROTO) === -1 && raw.indexOf(ONSTRUCTOR) === -1 && raw.indexOf(ESCAPE) === -1) return false;
   const text = raw.toString('utf8');
   return PROTO_KEY.test(text) || CONSTRUCTOR_KEY.test(text);
 }

@@ -24,11 +24,12 @@ import type { WebhookVersion } from './webhook-route.js';
 import { envelopeProblem, type WebhookEnvelope } from '../delivery/envelope.js';
 import { answerHandshake } from './handshake.js';
 import { DeliveryDeadline } from '../dispatch/delivery-deadline.js';
+import { TIMED_OUT } from '../dispatch/handler-watchdog.js';
 import { DeliveryRefusedError } from '../dispatch/delivery-transport.js';
 import { MessengerDispatcher } from '../dispatch/messenger-dispatcher.js';
 import { MESSENGER_WEBHOOK_CONFIG } from '../messenger-webhook.constants.js';
 import type { ResolvedMessengerWebhookConfig } from '../messenger-webhook.options.js';
-import { HELD_BODY, type HeldBody } from './fastify-webhook-body.js';
+import { HELD_BODY, VETTED_BODY, type HeldBody } from './fastify-webhook-body.js';
 import { mayHoldPoisonedKeys, removePoisonedKeys } from './poisoned-keys.js';
 import { checkSignature } from './signature.js';
 
@@ -38,6 +39,7 @@ interface WebhookRequest {
   body?: unknown;
   rawBody?: Buffer;
   [HELD_BODY]?: HeldBody;
+  [VETTED_BODY]?: boolean;
 }
 
 /** The part of an Express response or a Fastify reply the webhook writes: both have `header(name, value)`. */
@@ -134,7 +136,7 @@ export function createWebhookController(path: string, decorators: readonly Class
           if (error instanceof DeliveryRefusedError) throw new ServiceUnavailableException(error.message);
           throw error;
         }
-      } else if (this.config.dispatch === 'await' && !(await this.deadline.wait(delivery.summary))) {
+      } else if (this.config.dispatch === 'await' && (await this.deadline.watch(delivery.summary)) === TIMED_OUT) {
         this.logger.warn(`Answered a delivery at deliveryDeadline (${this.deadline.ms} ms) before its handlers settled: they go on in the background`);
       }
       delivery.acknowledge();
@@ -161,7 +163,8 @@ export function createWebhookController(path: string, decorators: readonly Class
           this.refuse('a delivery', new BadRequestException(`The body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`));
         }
       }
-      if (mayHoldPoisonedKeys(raw)) {
+      // On Fastify the hook already searched these bytes (Fastify's parser refuses such keys anyway).
+      if (request[VETTED_BODY] !== true && mayHoldPoisonedKeys(raw)) {
         const removed = removePoisonedKeys(body);
         if (removed > 0) this.logger.debug(`Removed ${removed} __proto__ / constructor.prototype keys from a delivery`);
       }

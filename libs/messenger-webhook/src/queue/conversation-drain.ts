@@ -3,6 +3,7 @@ import type { Job } from 'bullmq';
 import type { Observable, Subscription } from 'rxjs';
 import type { EventRunner } from '../dispatch/event-runner.js';
 import type { HandlerFailure } from '../dispatch/handler-failure.js';
+import { ConcurrencyLimiter } from '../dispatch/concurrency-limiter.js';
 import { InvalidEventTally } from '../dispatch/invalid-event-reporter.js';
 import type { DrainJobData, DrainJobs } from './drain-jobs.js';
 import type { MailboxStore } from './mailbox-store.js';
@@ -10,21 +11,21 @@ import { backoffDelay, type ResolvedQueueOptions } from './queue-options.js';
 import { decodeEntry, entryId } from './queued-entry.js';
 import type { TakeReply } from './queue-scripts.js';
 
-/** What the drain needs from BullMQ at run time (passed in, since bullmq is loaded lazily). */
-export interface DrainRuntime {
-  /** BullMQ's `DelayedError`: thrown after `job.moveToDelayed` so the job waits for its backoff instead of failing. */
-  readonly DelayedError: new (message?: string) => Error;
-}
+/** How long a conversation of a drain job waits for a free slot on its worker before it goes back to the queue. */
+export const HAND_BACK_AFTER_MS = 1_000;
 
 /**
- * The processor of a conversation's drain job: takes the mailbox head, runs it through the shared {@link EventRunner},
- * and only then pops it, one event at a time, so a retry or a crash leaves the event at the head and order holds.
- * A failed event is retried with backoff (the job waits delayed); once its attempts are used up it goes to the dead
- * letters and the conversation continues or stays blocked. After `batch` events it yields its worker slot.
+ * The processor of drain jobs. A drain job owns a few conversations (the `owner` hash in Redis); for each, in parallel
+ * up to the worker's `concurrency`, it takes the mailbox head, runs it through the shared {@link EventRunner}, and only
+ * then pops it, one event at a time, so a crash leaves the event at the head and order holds. A failed event is retried
+ * with backoff by handing its conversation to a delayed drain job of its own (the event stays at the head, the job's
+ * other conversations go on); once its attempts are used up it goes to the dead letters and the conversation continues
+ * or stays blocked. After `batch` events a conversation is handed to a new drain job, yielding its worker slot.
  */
 export class ConversationDrain {
   private readonly lastErrors = new Map<string, string>();
   private readonly subscription: Subscription;
+  private readonly slots: ConcurrencyLimiter;
   private closing = false;
 
   constructor(
@@ -32,10 +33,10 @@ export class ConversationDrain {
     private readonly drains: DrainJobs,
     private readonly runner: EventRunner,
     failures$: Observable<HandlerFailure>,
-    private readonly settings: Pick<ResolvedQueueOptions, 'attempts' | 'backoff' | 'onDeadLetter' | 'batch'>,
-    private readonly runtime: DrainRuntime,
+    private readonly settings: Pick<ResolvedQueueOptions, 'attempts' | 'backoff' | 'onDeadLetter' | 'batch' | 'concurrency'>,
     private readonly logger: Logger,
   ) {
+    this.slots = new ConcurrencyLimiter(settings.concurrency);
     // The runner reports failures to failures$ (and onHandlerError) exactly as in-process; the dead letter keeps the last one.
     this.subscription = failures$.subscribe((failure) => {
       if (!this.lastErrors.has(failure.eventId)) return;
@@ -44,7 +45,7 @@ export class ConversationDrain {
     });
   }
 
-  /** After the events being handled now, drains hand their conversation back to the queue instead of taking more. */
+  /** After the events being handled now, drains hand their conversations back to the queue instead of taking more. */
   close(): void {
     this.closing = true;
   }
@@ -54,17 +55,29 @@ export class ConversationDrain {
     this.subscription.unsubscribe();
   }
 
-  /** BullMQ's processor for one drain job. */
-  async process(job: Job<DrainJobData>, token: string | undefined): Promise<void> {
-    const conversation = job.data.c;
-    let next: TakeReply = await this.mailboxes.ackAndTake(conversation, '', true);
+  /** BullMQ's processor for one drain job: drains each conversation the job owns; fails (to be retried) if Redis failed one. */
+  async process(job: Job<DrainJobData>): Promise<void> {
+    const owner = job.id;
+    if (!owner) throw new Error('a drain job without an id');
+    const conversations = job.data.cs ?? (await this.mailboxes.claimsOf(owner));
+    const results = await Promise.allSettled(conversations.map((conversation) => this.runOrHandBack(conversation, owner)));
+    const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failed) throw failed.reason;
+    // Every conversation it claimed is released or handed over: a retry of this job would have nothing left to do.
+    if (!job.data.cs) await this.mailboxes.dropClaims(owner);
+  }
+
+  /** Drains one conversation for drain job `owner`, while that job owns it. */
+  private async drain(conversation: string, owner: string): Promise<void> {
+    if (this.closing) return this.handOver(conversation, owner, '');
+    let next: TakeReply = await this.mailboxes.ackAndTake(conversation, owner, '');
     let handled = 0;
     while (next[0] !== '') {
       const [entry, starts] = next;
       const eventId = entryId(entry);
       if (starts > this.settings.attempts) {
         // Every earlier start ended with its worker gone (killed, out of memory): do not hand it another worker.
-        next = await this.deadLetter(conversation, eventId, `the worker handling it stopped ${starts - 1} times before it finished`);
+        next = await this.deadLetter(conversation, owner, eventId, `the worker handling it stopped ${starts - 1} times before it finished`);
         continue;
       }
       const failure = await this.run(entry, eventId);
@@ -72,26 +85,58 @@ export class ConversationDrain {
         if (starts < this.settings.attempts) {
           const delay = backoffDelay(this.settings.backoff, starts);
           this.logger.warn(`Queue: event ${eventId} failed (attempt ${starts} of ${this.settings.attempts}), retrying in ${delay} ms: ${failure}`);
-          // The job waits delayed and keeps its conversation: the event stays at the mailbox head, later ones wait behind it.
-          await job.moveToDelayed(Date.now() + delay, token);
-          throw new this.runtime.DelayedError();
+          // A delayed drain of its own takes the conversation over: the event stays at the mailbox head, later ones
+          // wait behind it, and the other conversations of this job go on.
+          return this.handOver(conversation, owner, '', delay);
         }
-        next = await this.deadLetter(conversation, eventId, failure);
-        if (this.closing && this.settings.onDeadLetter === 'continue') {
-          if (next[2] > 0) await this.drains.schedule([conversation]);
-          return;
-        }
+        next = await this.deadLetter(conversation, owner, eventId, failure);
         continue;
       }
       handled++;
-      const yielding = this.closing || handled >= this.settings.batch;
-      next = await this.mailboxes.ackAndTake(conversation, eventId, !yielding);
-      if (yielding) {
-        // Stored by BullMQ as this conversation's next drain, created when this job completes.
-        if (next[2] > 0) await this.drains.schedule([conversation]);
-        return;
-      }
+      if (this.closing || handled >= this.settings.batch) return this.handOver(conversation, owner, eventId);
+      next = await this.mailboxes.ackAndTake(conversation, owner, eventId);
     }
+  }
+
+  /**
+   * Drains a conversation in one of this worker's slots; if none frees up within {@link HAND_BACK_AFTER_MS}, hands it
+   * back to the queue instead, so a worker held by slow handlers never sits on a conversation another worker could
+   * run. (A busy worker with quick handlers frees slots long before: nothing is handed back then.)
+   */
+  private runOrHandBack(conversation: string, owner: string): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      let state: 'waiting' | 'running' | 'handed back' = 'waiting';
+      const timer = setTimeout(() => {
+        if (state !== 'waiting') return;
+        state = 'handed back';
+        this.handOver(conversation, owner, '').then(resolve, reject);
+      }, HAND_BACK_AFTER_MS);
+      this.slots
+        .run(async () => {
+          if (state === 'handed back') return;
+          state = 'running';
+          clearTimeout(timer);
+          await this.drain(conversation, owner);
+        })
+        .then(
+          () => {
+            if (state === 'running') resolve();
+          },
+          (error: unknown) => {
+            if (state === 'running') reject(error);
+          },
+        );
+    });
+  }
+
+  /**
+   * Acknowledges `ackId` (if any) and hands the conversation to a new drain job, added once it owns the conversation
+   * (after `delay` ms). A crash between the two leaves the conversation to the workers' safety net (see `messenger-queue.ts`).
+   */
+  private async handOver(conversation: string, owner: string, ackId: string, delay = 0): Promise<void> {
+    const successor = this.drains.newId();
+    const reply = await this.mailboxes.ackAndTake(conversation, owner, ackId, successor);
+    if (reply[2] > 0) await this.drains.addOne(successor, [conversation], delay);
   }
 
   /** Runs one stored event; resolves with the failure to record, or `null` when it succeeded (or was invalid or unhandled). */
@@ -116,12 +161,15 @@ export class ConversationDrain {
     }
   }
 
-  private async deadLetter(conversation: string, eventId: string, error: string): Promise<TakeReply> {
+  private async deadLetter(conversation: string, owner: string, eventId: string, error: string): Promise<TakeReply> {
     const block = this.settings.onDeadLetter === 'block';
     this.logger.error(
       `Queue: event ${eventId} of conversation ${conversation} moved to the dead letters after ${this.settings.attempts} attempts (${error}); ` +
         (block ? 'the conversation waits until it is replayed or dropped' : 'the conversation goes on'),
     );
-    return this.mailboxes.deadLetter(conversation, eventId, error, block, !block && !this.closing);
+    const successor = this.closing && !block ? this.drains.newId() : '';
+    const next = await this.mailboxes.deadLetter(conversation, owner, eventId, error, block, successor);
+    if (successor !== '' && next[2] > 0) await this.drains.addOne(successor, [conversation]);
+    return next;
   }
 }

@@ -40,15 +40,17 @@ export class DeadLetterBox {
 
   /** Puts the event back at the head of its conversation with fresh attempts; `false` when there is no such dead letter. */
   async replay(eventId: string): Promise<boolean> {
-    const result = await this.mailboxes.replay(eventId);
-    if (result?.drain) await this.drains.schedule([result.conversation]);
+    const job = this.drains.newId();
+    const result = await this.mailboxes.replay(eventId, job);
+    if (result?.drain) await this.drains.addOne(job, [result.conversation]);
     return result !== null;
   }
 
   /** Deletes the dead letter (its conversation goes on if it was blocked); `false` when there is no such dead letter. */
   async drop(eventId: string): Promise<boolean> {
-    const result = await this.mailboxes.drop(eventId);
-    if (result?.drain) await this.drains.schedule([result.conversation]);
+    const job = this.drains.newId();
+    const result = await this.mailboxes.drop(eventId, job);
+    if (result?.drain) await this.drains.addOne(job, [result.conversation]);
     return result !== null;
   }
 }

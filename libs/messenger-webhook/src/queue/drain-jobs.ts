@@ -1,29 +1,45 @@
-import type { Queue } from 'bullmq';
+import { randomUUID } from 'node:crypto';
+import type { Job, Queue } from 'bullmq';
 
-/** The BullMQ job name of a conversation's drain. */
+/** The BullMQ job name of a drain. */
 export const DRAIN_JOB = 'drain';
 
-/** What a drain job carries: only its conversation; the events wait in the conversation's mailbox. */
+/**
+ * What a drain job carries: the conversations it owns (their events wait in their mailboxes), or nothing when an edge
+ * added it at the same time as the script that claimed them, and the job reads them from its claims list.
+ */
 export interface DrainJobData {
-  /** The conversation key (`object|page|person`). */
-  readonly c: string;
+  /** The conversation keys (`object|page|person`). */
+  readonly cs?: readonly string[];
 }
 
+/** How many idle conversations one drain job takes at most: enough to share a job's cost, few enough to share the load. */
+export const CONVERSATIONS_PER_DRAIN = 16;
+
 /**
- * Schedules drain jobs: at most one per conversation, thanks to BullMQ deduplication keyed by the conversation, with
- * `keepLastIfActive` so that a drain asked for while one is running is created when the running one finishes. That is
- * what closes the race of a drain finishing just as a new event is pushed: the new event's drain is never dropped.
+ * Adds drain jobs. A drain job drains the conversations that the `owner` hash says it owns (see `queue-scripts.ts`):
+ * the scripts claim a conversation for a job id before the job is added, so the job id is chosen here, and adding a
+ * job whose id exists is a no-op (that is what lets a redelivery add again the job of a crashed edge).
  */
 export class DrainJobs {
   constructor(private readonly queue: Queue) {}
 
-  /** Makes sure each conversation has a drain job due (a no-op for one already waiting or delayed). */
-  async schedule(conversations: Iterable<string>): Promise<void> {
-    const jobs = [...new Set(conversations)].map((c) => ({
+  /** A fresh drain job id (BullMQ ids must not be integers nor contain ':'). */
+  newId(): string {
+    return randomUUID();
+  }
+
+  /**
+   * Adds drain jobs, by id, with the conversations each owns (`null`: the job reads its claims list); `delay` (ms) makes
+   * them wait first (a retry's backoff).
+   */
+  async add(jobs: ReadonlyMap<string, readonly string[] | null>, delay = 0): Promise<void> {
+    const bulk = [...jobs].map(([jobId, cs]) => ({
       name: DRAIN_JOB,
-      data: { c } satisfies DrainJobData,
+      data: (cs ? { cs } : {}) satisfies DrainJobData,
       opts: {
-        deduplication: { id: c, keepLastIfActive: true },
+        jobId,
+        ...(delay > 0 ? { delay } : {}),
         removeOnComplete: true,
         removeOnFail: 1_000,
         // Handler failures never fail the job (the drain retries events itself); these retries only cover Redis
@@ -32,12 +48,20 @@ export class DrainJobs {
         backoff: { type: 'fixed', delay: 1_000 },
       },
     }));
-    if (jobs.length === 1) await this.queue.add(jobs[0]!.name, jobs[0]!.data, jobs[0]!.opts);
-    else if (jobs.length > 1) await this.queue.addBulk(jobs);
+    if (bulk.length === 1) await this.queue.add(bulk[0]!.name, bulk[0]!.data, bulk[0]!.opts);
+    else if (bulk.length > 1) await this.queue.addBulk(bulk);
   }
 
-  /** Whether a drain job exists for the conversation (waiting, delayed or active). */
-  async exists(conversation: string): Promise<boolean> {
-    return (await this.queue.getDeduplicationJobId(conversation)) !== null;
+  /** Adds one drain job for `conversations` under a fresh id. */
+  addOne(jobId: string, conversations: readonly string[], delay = 0): Promise<void> {
+    return this.add(new Map([[jobId, conversations]]), delay);
+  }
+
+  /** Whether drain job `jobId` is still due to run or running (waiting, delayed, active, or between attempts). */
+  async alive(jobId: string): Promise<boolean> {
+    const job: Job | undefined = await this.queue.getJob(jobId);
+    if (!job) return false;
+    const state = await job.getState();
+    return state !== 'completed' && state !== 'failed' && state !== 'unknown';
   }
 }

@@ -1,6 +1,13 @@
 import type { Redis as RedisClient } from 'ioredis';
 import { QueueKeys } from './queue-keys.js';
-import { ACK_AND_TAKE, DEAD_LETTER, DROP, ENQUEUE, REPLAY, type TakeReply } from './queue-scripts.js';
+import { TurnBatch } from './turn-batch.js';
+import { ACK_AND_TAKE, CLAIM, DEAD_LETTER, DROP, ENQUEUE, REPLAY, type TakeReply } from './queue-scripts.js';
+
+/** What {@link MailboxStore.enqueue} says about one event: its code, and the drain job that must exist for it ('' for none). */
+export interface EnqueueReply {
+  readonly codes: EnqueueCode[];
+  readonly owners: string[];
+}
 
 /** What {@link MailboxStore.enqueue} says about one event. */
 export const EnqueueCode = { Duplicate: 0, QueuedFirst: 1, QueuedBehind: 2, DuplicateWaiting: 3 } as const;
@@ -27,8 +34,9 @@ export interface DeadLetterRecord {
 }
 
 interface ScriptedClient {
-  mwEnqueue(...args: Array<string | number>): Promise<number[]>;
-  mwAckAndTake(...args: Array<string | number>): Promise<[string, number, number]>;
+  mwEnqueue(...args: Array<string | number>): Promise<[number[], string[]]>;
+  mwClaim(...args: Array<string | number>): Promise<string[]>;
+  mwAckAndTake(...args: Array<string | number>): Promise<Array<string | number>>;
   mwDeadLetter(...args: Array<string | number>): Promise<[string, number, number]>;
   mwReplay(...args: Array<string | number>): Promise<number>;
   mwDrop(...args: Array<string | number>): Promise<number>;
@@ -41,6 +49,7 @@ interface ScriptedClient {
 export class MailboxStore {
   readonly keys: QueueKeys;
   private readonly scripted: ScriptedClient;
+  private readonly acks = new TurnBatch<{ conversation: string; job: string; ackId: string; handover: string }, TakeReply>((requests) => this.ackAndTakeMany(requests), 500);
 
   constructor(
     private readonly redis: RedisClient,
@@ -54,6 +63,7 @@ export class MailboxStore {
       ['mwDeadLetter', DEAD_LETTER],
       ['mwReplay', REPLAY],
       ['mwDrop', DROP],
+      ['mwClaim', CLAIM],
     ] as const) {
       // defineCommand runs EVALSHA and loads the script again after a Redis restart (NOSCRIPT).
       if (!(command in redis)) redis.defineCommand(command, { lua });
@@ -61,30 +71,67 @@ export class MailboxStore {
     this.scripted = redis as unknown as ScriptedClient;
   }
 
-  /** Records and enqueues the events of one delivery in one atomic step; one {@link EnqueueCode} per event. */
-  async enqueue(events: ReadonlyArray<{ eventId: string; conversation: string; entry: string }>, dedupeTtl: number, now: number): Promise<EnqueueCode[]> {
+  /**
+   * Records and enqueues the events of one or more deliveries in one atomic step. Idle conversations are claimed for the
+   * drain jobs `<jobPrefix>-<n>` (n < jobs), `perJob` conversations to each, and listed in their claims lists; the reply
+   * names, per event, the job that must exist.
+   */
+  async enqueue(
+    events: ReadonlyArray<{ eventId: string; conversation: string; entry: string }>,
+    dedupeTtl: number,
+    now: number,
+    jobPrefix: string,
+    perJob: number,
+    jobs: number,
+  ): Promise<EnqueueReply> {
     const { keys } = this;
-    const keyList: string[] = [keys.pending, keys.depth, keys.blocked];
-    const args: Array<string | number> = [dedupeTtl, now];
+    const keyList: string[] = [keys.pending, keys.depth, keys.blocked, keys.owner];
+    for (let index = 0; index < jobs; index++) keyList.push(keys.claims(`${jobPrefix}-${index}`));
+    const args: Array<string | number> = [dedupeTtl, now, jobPrefix, perJob, jobs];
     for (const event of events) {
       keyList.push(keys.seen(event.eventId), keys.mailbox(event.conversation));
       args.push(event.conversation, event.entry);
     }
-    return (await this.scripted.mwEnqueue(keyList.length, ...keyList, ...args)) as EnqueueCode[];
+    const [codes, owners] = await this.scripted.mwEnqueue(keyList.length, ...keyList, ...args);
+    return { codes: codes as EnqueueCode[], owners };
   }
 
-  /** Acknowledges `ackId` (if it is still the head) and, when `take`, counts and returns the next event. */
-  async ackAndTake(conversation: string, ackId: string, take: boolean): Promise<TakeReply> {
+  /** The conversations an edge claimed for drain job `jobId` (see {@link enqueue}). */
+  claimsOf(jobId: string): Promise<string[]> {
+    return this.redis.lrange(this.keys.claims(jobId), 0, -1);
+  }
+
+  /** Forgets the claims list of a drain job that finished. */
+  async dropClaims(jobId: string): Promise<void> {
+    await this.redis.del(this.keys.claims(jobId));
+  }
+
+  /**
+   * For drain `job`: acknowledges `ackId` (if it is still the head) and takes the next event, or, when `handover` names
+   * another drain job, hands the conversation to it. Length -1: `job` does not own the conversation. The calls of one
+   * event-loop turn share one script call.
+   */
+  ackAndTake(conversation: string, job: string, ackId: string, handover = ''): Promise<TakeReply> {
+    return this.acks.submit([{ conversation, job, ackId, handover }]).then((replies) => replies[0]!);
+  }
+
+  private async ackAndTakeMany(requests: ReadonlyArray<{ conversation: string; job: string; ackId: string; handover: string }>): Promise<TakeReply[]> {
     const { keys } = this;
-    const reply = await this.scripted.mwAckAndTake(5, keys.mailbox(conversation), keys.runs, keys.pending, keys.depth, keys.blocked, conversation, ackId, take ? '1' : '0');
-    return [reply[0], Number(reply[1]), Number(reply[2])];
+    const keyList = [keys.runs, keys.pending, keys.depth, keys.blocked, keys.owner];
+    const args: string[] = [];
+    for (const request of requests) {
+      keyList.push(keys.mailbox(request.conversation));
+      args.push(request.conversation, request.ackId, request.job, request.handover);
+    }
+    const flat = await this.scripted.mwAckAndTake(keyList.length, ...keyList, ...args);
+    return requests.map((_request, index) => [String(flat[3 * index]), Number(flat[3 * index + 1]), Number(flat[3 * index + 2])]);
   }
 
-  /** Moves the head event `eventId` to the dead letters; blocks the conversation or takes the next event. */
-  async deadLetter(conversation: string, eventId: string, error: string, block: boolean, take: boolean): Promise<TakeReply> {
+  /** Moves the head event `eventId` to the dead letters; blocks the conversation, or takes the next event, or hands over. */
+  async deadLetter(conversation: string, job: string, eventId: string, error: string, block: boolean, handover = ''): Promise<TakeReply> {
     const { keys } = this;
     const reply = await this.scripted.mwDeadLetter(
-      7,
+      8,
       keys.mailbox(conversation),
       keys.runs,
       keys.pending,
@@ -92,31 +139,48 @@ export class MailboxStore {
       keys.blocked,
       keys.deadIndex,
       keys.dead(eventId),
+      keys.owner,
       conversation,
       eventId,
       error,
       Date.now(),
       block ? '1' : '0',
-      take ? '1' : '0',
+      job,
+      handover,
     );
     return [reply[0], Number(reply[1]), Number(reply[2])];
   }
 
-  /** Puts a dead letter back at the head of its conversation. Resolves `null` when there is no such dead letter, else whether a drain is due. */
-  async replay(eventId: string): Promise<{ conversation: string; drain: boolean } | null> {
+  /** The drain jobs owning these conversations ('' for none), in one round trip. */
+  async owners(conversations: readonly string[]): Promise<string[]> {
+    if (conversations.length === 0) return [];
+    return (await this.redis.hmget(this.keys.owner, ...conversations)).map((owner) => owner ?? '');
+  }
+
+  /** Claims for drain job `job` the conversations still owned as found (`found`: conversation -> owner or ''); returns those claimed. */
+  claim(job: string, found: ReadonlyArray<readonly [conversation: string, owner: string]>): Promise<string[]> {
+    const { keys } = this;
+    return this.scripted.mwClaim(2 + found.length, keys.owner, keys.blocked, ...found.map(([conversation]) => keys.mailbox(conversation)), job, ...found.flat());
+  }
+
+  /**
+   * Puts a dead letter back at the head of its conversation. Resolves `null` when there is no such dead letter, else
+   * whether the conversation was claimed for drain job `job` (which must then be added).
+   */
+  async replay(eventId: string, job: string): Promise<{ conversation: string; drain: boolean } | null> {
     const conversation = await this.redis.hget(this.keys.dead(eventId), 'conversation');
     if (conversation === null) return null;
     const { keys } = this;
-    const code = await this.scripted.mwReplay(7, keys.dead(eventId), keys.deadIndex, keys.mailbox(conversation), keys.pending, keys.depth, keys.blocked, keys.runs, eventId, conversation, Date.now());
+    const code = await this.scripted.mwReplay(8, keys.dead(eventId), keys.deadIndex, keys.mailbox(conversation), keys.pending, keys.depth, keys.blocked, keys.runs, keys.owner, eventId, conversation, Date.now(), job);
     return code < 0 ? null : { conversation, drain: code === 1 };
   }
 
-  /** Deletes a dead letter. Resolves `null` when there is no such dead letter, else whether a drain is due. */
-  async drop(eventId: string): Promise<{ conversation: string; drain: boolean } | null> {
+  /** Deletes a dead letter. Resolves `null` when there is no such dead letter, else whether the conversation was claimed for drain job `job`. */
+  async drop(eventId: string, job: string): Promise<{ conversation: string; drain: boolean } | null> {
     const conversation = await this.redis.hget(this.keys.dead(eventId), 'conversation');
     if (conversation === null) return null;
     const { keys } = this;
-    const code = await this.scripted.mwDrop(5, keys.dead(eventId), keys.deadIndex, keys.mailbox(conversation), keys.pending, keys.blocked, eventId, conversation, Date.now());
+    const code = await this.scripted.mwDrop(6, keys.dead(eventId), keys.deadIndex, keys.mailbox(conversation), keys.pending, keys.blocked, keys.owner, eventId, conversation, Date.now(), job);
     return code < 0 ? null : { conversation, drain: code === 1 };
   }
 

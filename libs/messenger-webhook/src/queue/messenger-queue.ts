@@ -95,17 +95,9 @@ export class MessengerQueue implements OnModuleInit, OnApplicationBootstrap, OnM
     // BullMQ's worker needs commands that wait for Redis to come back rather than fail (maxRetriesPerRequest: null).
     const client = this.track(openRedis(drivers, options.connection, { maxRetriesPerRequest: null }));
     const mailboxes = new MailboxStore(client, options.prefix, options.name);
-    const drain = new ConversationDrain(
-      mailboxes,
-      this.handles.drains,
-      this.dispatcher.runner,
-      this.dispatcher.failures$,
-      options,
-      { DelayedError: drivers.bullmq.DelayedError },
-      this.logger,
-    );
+    const drain = new ConversationDrain(mailboxes, this.handles.drains, this.dispatcher.runner, this.dispatcher.failures$, options, this.logger);
     this.drain = drain;
-    this.worker = new drivers.bullmq.Worker<DrainJobData>(options.name, (job, token) => drain.process(job, token), {
+    this.worker = new drivers.bullmq.Worker<DrainJobData>(options.name, (job) => drain.process(job), {
       connection: client,
       prefix: options.prefix,
       concurrency: options.concurrency,
@@ -116,7 +108,7 @@ export class MessengerQueue implements OnModuleInit, OnApplicationBootstrap, OnM
       maxStalledCount: Number.MAX_SAFE_INTEGER,
     });
     this.worker.on('error', (error) => this.connectionLog.say(`Queue worker: ${error.message}`));
-    this.worker.on('failed', (job, error) => this.logger.error(`Queue: drain of ${job?.data.c ?? 'a conversation'} failed: ${error.message}`));
+    this.worker.on('failed', (job, error) => this.logger.error(`Queue: drain job ${job?.id ?? ''} failed: ${error.message}`));
     this.reconciler = setInterval(() => void this.reconcile(), Math.max(options.lockDuration, 5_000));
     this.reconciler.unref();
   }
@@ -147,19 +139,27 @@ export class MessengerQueue implements OnModuleInit, OnApplicationBootstrap, OnM
   }
 
   /**
-   * A conversation with events waiting but no drain job (a drain job that failed for good, keys deleted by hand) gets
-   * one. The edge and the drains keep that from happening; this is the safety net, and it costs one ZRANGEBYSCORE.
+   * A conversation with events waiting whose owning drain job is gone (an edge or a worker that died between claiming
+   * it and adding the job, a drain job that failed for good, keys deleted by hand) gets a new one. The edge and the
+   * drains keep that from happening; this is the safety net, and it costs one ZRANGEBYSCORE when all is well.
    */
   private async reconcile(): Promise<void> {
     if (!this.handles) return;
     const { mailboxes, drains, options } = this.handles;
     try {
       const stale = await mailboxes.staleConversations(Date.now() - Math.max(2 * options.lockDuration, 30_000), 100);
-      const orphans: string[] = [];
-      for (const conversation of stale) if (!(await drains.exists(conversation))) orphans.push(conversation);
+      const owners = await mailboxes.owners(stale);
+      const orphans: Array<[string, string]> = [];
+      for (const [index, conversation] of stale.entries()) {
+        const owner = owners[index] ?? '';
+        if (owner === '' || !(await drains.alive(owner))) orphans.push([conversation, owner]);
+      }
       if (orphans.length === 0) return;
-      this.logger.warn(`Queue: ${orphans.length} conversation(s) had events waiting and no drain job; scheduled one for each`);
-      await drains.schedule(orphans);
+      const job = drains.newId();
+      const claimed = await mailboxes.claim(job, orphans);
+      if (claimed.length === 0) return;
+      this.logger.warn(`Queue: ${claimed.length} conversation(s) had events waiting and no drain job; scheduled one`);
+      await drains.addOne(job, claimed);
     } catch (error) {
       this.connectionLog.say(`Queue: could not check for waiting conversations: ${error instanceof Error ? error.message : String(error)}`);
     }

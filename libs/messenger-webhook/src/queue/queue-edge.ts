@@ -3,18 +3,31 @@ import type { Redis as RedisClient } from 'ioredis';
 import { DeliveryRefusedError, type DeliveryTransport } from '../dispatch/delivery-transport.js';
 import type { DispatchSummary } from '../dispatch/messenger-dispatcher.js';
 import type { PreparedDelivery } from '../dispatch/prepared-event.js';
-import type { DrainJobs } from './drain-jobs.js';
+import { CONVERSATIONS_PER_DRAIN, type DrainJobs } from './drain-jobs.js';
+import { TurnBatch } from './turn-batch.js';
 import { EnqueueCode, type MailboxStore } from './mailbox-store.js';
 import { encodeEntry } from './queued-entry.js';
 import { RateLimitedLog } from './rate-limited-log.js';
 
+/** Events one enqueue script takes at most (several deliveries that arrived together share one). */
+const MAX_EVENTS_PER_WRITE = 1_000;
+
+/** One event as the edge writes it. */
+interface QueuedEvent {
+  readonly eventId: string;
+  readonly conversation: string;
+  readonly entry: string;
+}
+
 /**
  * The edge of queue mode: puts every event of a delivery into its conversation's mailbox and dedupe mark in one Lua
- * script, schedules the drains of conversations that were idle, and only then lets the webhook answer `200`. When Redis
- * cannot take the delivery it rejects, so the webhook answers `503` and Meta delivers it again.
+ * script that also claims the idle conversations for new drain jobs, adds those jobs, and only then lets the webhook
+ * answer `200`. Deliveries arriving together share the script call and the job add. When Redis cannot take the
+ * delivery it rejects, so the webhook answers `503` and Meta delivers it again.
  */
 export class QueueEdge implements DeliveryTransport {
   private readonly outage: RateLimitedLog;
+  private readonly batch = new TurnBatch<QueuedEvent, EnqueueCode>((events) => this.write(events), MAX_EVENTS_PER_WRITE);
 
   constructor(
     private readonly redis: RedisClient,
@@ -34,10 +47,7 @@ export class QueueEdge implements DeliveryTransport {
     const events = delivery.events.map((prepared) => ({ eventId: prepared.meta.eventId, conversation: prepared.conversationKey, entry: encodeEntry(prepared, now) }));
     let codes: EnqueueCode[];
     try {
-      codes = await this.bounded(this.mailboxes.enqueue(events, this.settings.dedupeTtl, now));
-      const due = events.filter((_event, index) => codes[index] === EnqueueCode.QueuedFirst || codes[index] === EnqueueCode.DuplicateWaiting);
-      // Before the 200: an event acknowledged without a drain scheduled could wait for the next event of its conversation.
-      if (due.length > 0) await this.bounded(this.drains.schedule(due.map((event) => event.conversation)));
+      codes = await this.batch.submit(events);
     } catch (error) {
       this.refuse(error instanceof Error ? error.message : String(error));
     }
@@ -50,6 +60,30 @@ export class QueueEdge implements DeliveryTransport {
       else summary.duplicates++;
     }
     return summary;
+  }
+
+  /**
+   * One script call for the events of every delivery of this turn, and the drain jobs for the conversations it claims,
+   * sent together: the jobs go out right behind the script on the same connection, so Redis runs the script first and
+   * the edge waits one round trip, not two. A job whose conversations all turned out busy finds its claims list empty
+   * and completes at once.
+   */
+  private async write(events: QueuedEvent[]): Promise<EnqueueCode[]> {
+    const prefix = this.drains.newId();
+    const count = Math.ceil(events.length / CONVERSATIONS_PER_DRAIN);
+    const jobs = new Map<string, null>(Array.from({ length: count }, (_unused, index) => [`${prefix}-${index}`, null]));
+    const enqueued = this.mailboxes.enqueue(events, this.settings.dedupeTtl, Date.now(), prefix, CONVERSATIONS_PER_DRAIN, count);
+    const added = this.drains.add(jobs);
+    const [{ codes, owners }] = await this.bounded(Promise.all([enqueued, added]));
+    // A redelivery whose conversation is owned by a job of an earlier write (perhaps of an edge that died before adding
+    // it): add that job again, a no-op when it exists. Before the 200, like every job.
+    const earlier = new Map<string, null>();
+    codes.forEach((code, index) => {
+      const owner = owners[index];
+      if (code === EnqueueCode.DuplicateWaiting && owner && !jobs.has(owner)) earlier.set(owner, null);
+    });
+    if (earlier.size > 0) await this.bounded(this.drains.add(earlier));
+    return codes;
   }
 
   private refuse(reason: string): never {

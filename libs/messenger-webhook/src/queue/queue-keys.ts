@@ -24,6 +24,19 @@ export class QueueKeys {
     return `${this.base}runs`;
   }
 
+  /**
+   * Which drain job owns each conversation with events waiting (HASH conversation -> job id): the one drain allowed to
+   * run its events. Set when an idle conversation gets an event, cleared in the same step that finds its mailbox empty.
+   */
+  get owner(): string {
+    return `${this.base}owner`;
+  }
+
+  /** The conversations an edge claimed for drain job `jobId`, which was added before it knew them (LIST). */
+  claims(jobId: string): string {
+    return `${this.base}claims:${jobId}`;
+  }
+
   /** Conversations with events waiting, scored by when their head event started waiting (ZSET). */
   get pending(): string {
     return `${this.base}pending`;

@@ -15,79 +15,119 @@ local function timeOf(entry)
 end
 `;
 
-// Reads the next event of a conversation for a drain: nothing when blocked or empty; counts the start (a worker that
-// dies mid-handler has still used an attempt). Returns { entry, starts, length }.
+// Reads the next event of a conversation for its drain `job`: nothing when another drain owns the conversation (length
+// -1), when it is blocked or empty (both release it: a blocked one is claimed again by its replay or drop, an empty one
+// by its next event), or when `handover` names the drain job that takes the conversation over (a yield, a retry after
+// backoff, a worker closing). Counts the start (a worker that dies mid-handler has still used an attempt).
+// Returns { entry, starts, length }.
 const TAKE = `
-local function take(box, runs, pending, blocked, conversation, start)
+local function take(box, runs, pending, blocked, owner, conversation, job, handover)
+  if redis.call('HGET', owner, conversation) ~= job then return { '', 0, -1 } end
   local head = redis.call('LINDEX', box, 0)
   if not head then
     redis.call('ZREM', pending, conversation)
+    redis.call('HDEL', owner, conversation)
     return { '', 0, 0 }
   end
   local length = redis.call('LLEN', box)
-  if redis.call('HEXISTS', blocked, conversation) == 1 then return { '', 0, length } end
+  if redis.call('HEXISTS', blocked, conversation) == 1 then
+    redis.call('HDEL', owner, conversation)
+    return { '', 0, length }
+  end
   redis.call('ZADD', pending, timeOf(head), conversation)
-  if start ~= '1' then return { '', 0, length } end
+  if handover ~= '' then
+    redis.call('HSET', owner, conversation, handover)
+    return { '', 0, length }
+  end
   return { head, redis.call('HINCRBY', runs, idOf(head), 1), length }
 end
 `;
 
 /**
- * Enqueues the events of one delivery. KEYS: pending, depth, blocked, then (seen, mailbox) per event. ARGV: dedupe TTL
- * in ms (0 = no dedupe), now, then (conversation, entry) per event. Returns one code per event: 1 queued into an empty
- * mailbox (schedule a drain), 2 queued behind others (a drain is already due), 0 a redelivery, 3 a redelivery whose
- * mailbox still waits (schedule a drain again: a crash between this script and the scheduling must not strand it).
+ * Enqueues the events of one or more deliveries. KEYS: pending, depth, blocked, owner, then the claims list of each
+ * new drain job, then (seen, mailbox) per event. ARGV: dedupe TTL in ms (0 = no dedupe), now, drain job id prefix,
+ * conversations per new drain job, number of new drain jobs, then (conversation, entry) per event. An idle conversation
+ * (no owner, not blocked) that gets an event is claimed for new drain job `<prefix>-<n>` (`per` conversations to each)
+ * and listed in its claims list. Returns { codes, owners }, per event: 1 queued, 2 queued behind others (a drain owns
+ * it, or it is blocked), 0 a redelivery, 3 a redelivery whose mailbox still waits; owners names the drain job that must
+ * exist for codes 1 and 3 ('' for a blocked conversation): a crash between this script and adding that job must not
+ * strand the conversation, so a redelivery adds it again (a no-op when it exists).
  */
 export const ENQUEUE = `
 local ttl = tonumber(ARGV[1])
-local codes = {}
-for i = 1, (#KEYS - 3) / 2 do
-  local box = KEYS[3 + 2 * i]
-  local conversation = ARGV[1 + 2 * i]
+local prefix, per, jobs = ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
+local claimed = 0
+local codes, owners = {}, {}
+local function ownerOf(conversation)
+  if redis.call('HEXISTS', KEYS[3], conversation) == 1 then return '' end
+  local owner = redis.call('HGET', KEYS[4], conversation)
+  if owner then return owner end
+  local chunk = math.min(math.floor(claimed / per), jobs - 1)
+  claimed = claimed + 1
+  owner = prefix .. '-' .. chunk
+  redis.call('HSET', KEYS[4], conversation, owner)
+  redis.call('RPUSH', KEYS[5 + chunk], conversation)
+  return owner
+end
+for i = 1, (#KEYS - 4 - jobs) / 2 do
+  local box = KEYS[4 + jobs + 2 * i]
+  local conversation = ARGV[4 + 2 * i]
   local fresh = true
-  if ttl > 0 then fresh = redis.call('SET', KEYS[2 + 2 * i], '1', 'PX', ttl, 'NX') end
+  if ttl > 0 then fresh = redis.call('SET', KEYS[3 + jobs + 2 * i], '1', 'PX', ttl, 'NX') end
+  codes[i], owners[i] = 0, ''
   if fresh then
     redis.call('INCR', KEYS[2])
-    if redis.call('RPUSH', box, ARGV[2 + 2 * i]) == 1 and redis.call('HEXISTS', KEYS[3], conversation) == 0 then
-      redis.call('ZADD', KEYS[1], ARGV[2], conversation)
-      codes[i] = 1
-    else
+    local first = redis.call('RPUSH', box, ARGV[5 + 2 * i]) == 1
+    local owned = redis.call('HGET', KEYS[4], conversation)
+    if owned then
       codes[i] = 2
+    else
+      owners[i] = ownerOf(conversation)
+      if owners[i] == '' then codes[i] = 2 else codes[i] = 1 end
     end
-  elseif redis.call('LLEN', box) > 0 and redis.call('HEXISTS', KEYS[3], conversation) == 0 then
-    codes[i] = 3
-  else
-    codes[i] = 0
+    if first and redis.call('HEXISTS', KEYS[3], conversation) == 0 then redis.call('ZADD', KEYS[1], ARGV[2], conversation) end
+  elseif redis.call('LLEN', box) > 0 then
+    owners[i] = ownerOf(conversation)
+    if owners[i] ~= '' then codes[i] = 3 end
   end
 end
-return codes
+return { codes, owners }
 `;
 
 /**
- * Acknowledges the event a drain just handled (pops it only if it is still the head: an orphaned run of a worker that
- * lost its lock cannot pop someone else's event), then optionally takes the next. KEYS: mailbox, runs, pending, depth,
- * blocked. ARGV: conversation, id to acknowledge ('' for none), '1' to take the next. Returns { entry, starts, length }.
+ * For each of several conversations: acknowledges the event its drain just handled (pops it only if it is still the
+ * head: an orphaned run of a worker that lost its lock cannot pop someone else's event), then takes the next or hands
+ * the conversation over. KEYS: runs, pending, depth, blocked, owner, then the mailbox per conversation. ARGV, per
+ * conversation: conversation, id to acknowledge ('' for none), drain job id, drain job id to hand over to ('' to take
+ * the next). Returns { entry, starts, length } per conversation, flattened.
  */
 export const ACK_AND_TAKE = `${HEAD_HELPERS}${TAKE}
-local box, runs, pending, depth, blocked = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
-local id = ARGV[2]
-if id ~= '' then
-  local head = redis.call('LINDEX', box, 0)
-  if head and idOf(head) == id then
-    redis.call('LPOP', box)
-    redis.call('DECR', depth)
-    redis.call('HDEL', runs, id)
+local runs, pending, depth, blocked, owner = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local replies = {}
+for i = 1, #KEYS - 5 do
+  local box = KEYS[5 + i]
+  local id = ARGV[4 * i - 2]
+  if id ~= '' then
+    local head = redis.call('LINDEX', box, 0)
+    if head and idOf(head) == id then
+      redis.call('LPOP', box)
+      redis.call('DECR', depth)
+      redis.call('HDEL', runs, id)
+    end
   end
+  local reply = take(box, runs, pending, blocked, owner, ARGV[4 * i - 3], ARGV[4 * i - 1], ARGV[4 * i])
+  replies[#replies + 1], replies[#replies + 2], replies[#replies + 3] = reply[1], reply[2], reply[3]
 end
-return take(box, runs, pending, blocked, ARGV[1], ARGV[3])
+return replies
 `;
 
 /**
- * Moves the head event to the dead letters, then blocks the conversation or takes the next event. KEYS: mailbox, runs,
- * pending, depth, blocked, dead index, dead record. ARGV: conversation, id, error, now, '1' to block, '1' to take next.
+ * Moves the head event to the dead letters, then blocks the conversation (releasing it) or takes the next event or
+ * hands it over. KEYS: mailbox, runs, pending, depth, blocked, dead index, dead record, owner. ARGV: conversation, id,
+ * error, now, '1' to block, drain job id, drain job id to hand over to ('' to take the next).
  */
 export const DEAD_LETTER = `${HEAD_HELPERS}${TAKE}
-local box, runs, pending, depth, blocked = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local box, runs, pending, depth, blocked, owner = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[8]
 local conversation, id = ARGV[1], ARGV[2]
 local head = redis.call('LINDEX', box, 0)
 if head and idOf(head) == id then
@@ -102,14 +142,34 @@ if head and idOf(head) == id then
     redis.call('ZREM', pending, conversation)
   end
 end
-return take(box, runs, pending, blocked, conversation, ARGV[6])
+return take(box, runs, pending, blocked, owner, conversation, ARGV[6], ARGV[7])
+`;
+
+/**
+ * Claims conversations that have events waiting and no live drain for a new drain job (the safety net's repair).
+ * KEYS: owner, blocked, then the mailbox per conversation. ARGV: new drain job id, then (conversation, owner it was
+ * found with, '' for none) per conversation; a conversation whose owner changed meanwhile is left alone. Returns the
+ * conversations claimed.
+ */
+export const CLAIM = `
+local claimed = {}
+for i = 1, #KEYS - 2 do
+  local conversation, expected = ARGV[2 * i], ARGV[2 * i + 1]
+  local owner = redis.call('HGET', KEYS[1], conversation) or ''
+  if owner == expected and redis.call('LLEN', KEYS[2 + i]) > 0 and redis.call('HEXISTS', KEYS[2], conversation) == 0 then
+    redis.call('HSET', KEYS[1], conversation, ARGV[1])
+    claimed[#claimed + 1] = conversation
+  end
+end
+return claimed
 `;
 
 /**
  * Puts a dead letter back at the head of its conversation (it is older than anything waiting there) with fresh
  * attempts, and unblocks the conversation if it was the event holding it. KEYS: dead record, dead index, mailbox,
- * pending, depth, blocked, runs. ARGV: id, conversation, now. Returns -1 when there is no such dead letter, 1 when the
- * conversation needs a drain, 0 when it is still blocked by another event.
+ * pending, depth, blocked, runs, owner. ARGV: id, conversation, now, new drain job id. Returns -1 when there is no such
+ * dead letter, 1 when the conversation was claimed for the new drain job (add it), 0 when it is still blocked by another
+ * event or a drain owns it already.
  */
 export const REPLAY = `
 local entry = redis.call('HGET', KEYS[1], 'entry')
@@ -122,13 +182,14 @@ redis.call('ZREM', KEYS[2], ARGV[1])
 if redis.call('HGET', KEYS[6], ARGV[2]) == ARGV[1] then redis.call('HDEL', KEYS[6], ARGV[2]) end
 if redis.call('HEXISTS', KEYS[6], ARGV[2]) == 1 then return 0 end
 redis.call('ZADD', KEYS[4], ARGV[3], ARGV[2])
+if redis.call('HSETNX', KEYS[8], ARGV[2], ARGV[4]) == 0 then return 0 end
 return 1
 `;
 
 /**
  * Deletes a dead letter; if it held its conversation, unblocks it. KEYS: dead record, dead index, mailbox, pending,
- * blocked. ARGV: id, conversation, now. Returns -1 when there is no such dead letter, 1 when the conversation needs a
- * drain, 0 otherwise.
+ * blocked, owner. ARGV: id, conversation, now, new drain job id. Returns -1 when there is no such dead letter, 1 when the
+ * conversation was claimed for the new drain job (add it), 0 otherwise.
  */
 export const DROP = `
 if redis.call('HGET', KEYS[1], 'conversation') ~= ARGV[2] then return -1 end
@@ -138,11 +199,11 @@ if redis.call('HGET', KEYS[5], ARGV[2]) == ARGV[1] then
   redis.call('HDEL', KEYS[5], ARGV[2])
   if redis.call('LLEN', KEYS[3]) > 0 then
     redis.call('ZADD', KEYS[4], ARGV[3], ARGV[2])
-    return 1
+    if redis.call('HSETNX', KEYS[6], ARGV[2], ARGV[4]) == 1 then return 1 end
   end
 end
 return 0
 `;
 
-/** What {@link ACK_AND_TAKE} and {@link DEAD_LETTER} return: the next entry ('' for none), its start count, the mailbox length. */
+/** What {@link ACK_AND_TAKE} and {@link DEAD_LETTER} return: the next entry ('' for none), its start count, the mailbox length (-1: another drain owns it). */
 export type TakeReply = [entry: string, starts: number, length: number];

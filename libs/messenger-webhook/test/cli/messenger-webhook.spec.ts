@@ -3,13 +3,25 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Injectable, type CanActivate } from '@nestjs/common';
+import { Injectable, type CanActivate, type INestApplication, type ModuleMetadata } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CHANGE_KIND, Ctx, EVENT_KINDS, MessengerWebhookModule, OnEvent, Text, type MessengerContext } from 'nestjs-messenger-webhook';
-import { MessengerEvents, WebhookBodyBuilder } from 'nestjs-messenger-webhook/testing';
+import { createMessengerTestClient, MessengerEvents, WebhookBodyBuilder } from 'nestjs-messenger-webhook/testing';
 import { main } from '../../src/cli/main.js';
-import { APP_SECRET, VERIFY_TOKEN, startServer, type TestServer } from '../../../../test/support/app.js';
+import { APP_SECRET, createTestApp, VERIFY_TOKEN } from '../../../../test/support/app.js';
+
+/** A listening app and the webhook URL the CLI is pointed at. */
+interface TestServer {
+  app: INestApplication;
+  url: string;
+}
+
+/** Starts the app of `metadata` on Express; the testing kit's client finds its webhook URL (and makes it listen). */
+async function startServer(metadata: ModuleMetadata): Promise<TestServer> {
+  const app = await createTestApp('express', metadata);
+  return { app, url: await createMessengerTestClient(app).webhookUrl() };
+}
 
 @Injectable()
 class Recorder {
@@ -46,12 +58,12 @@ describe('messenger-webhook CLI against a running app', () => {
   let dir: string;
 
   beforeAll(async () => {
-    server = await startServer('express', { imports: [MessengerWebhookModule.forRoot({ verifyToken: VERIFY_TOKEN, appSecret: APP_SECRET })], providers: [Recorder] });
+    server = await startServer({ imports: [MessengerWebhookModule.forRoot({ verifyToken: VERIFY_TOKEN, appSecret: APP_SECRET })], providers: [Recorder] });
     recorder = server.app.get(Recorder);
     dir = await mkdtemp(join(tmpdir(), 'messenger-webhook-cli-'));
   });
   afterAll(async () => {
-    await server?.close();
+    await server?.app.close();
     await rm(dir, { recursive: true, force: true });
   });
   beforeEach(() => {
@@ -186,15 +198,15 @@ describe('messenger-webhook CLI never prints credentials or tokens, and says wha
   const SECRET = 'secret-5b8e33';
 
   beforeAll(async () => {
-    server = await startServer('express', { imports: [MessengerWebhookModule.forRoot({ verifyToken: VERIFY_TOKEN, appSecret: APP_SECRET })] });
-    guarded = await startServer('express', {
+    server = await startServer({ imports: [MessengerWebhookModule.forRoot({ verifyToken: VERIFY_TOKEN, appSecret: APP_SECRET })] });
+    guarded = await startServer({
       imports: [MessengerWebhookModule.forRoot({ verifyToken: VERIFY_TOKEN, appSecret: APP_SECRET })],
       providers: [{ provide: APP_GUARD, useClass: DenyAll }],
     });
   });
   afterAll(async () => {
-    await server?.close();
-    await guarded?.close();
+    await server?.app.close();
+    await guarded?.app.close();
   });
 
   /** `url` with a user and password in it. */

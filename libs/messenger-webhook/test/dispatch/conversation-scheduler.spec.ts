@@ -81,4 +81,27 @@ describe('ConversationScheduler', () => {
     await expect(failing).rejects.toThrow('boom');
     await expect(scheduler.schedule('U1', async () => ({ settled: Promise.resolve(), ok: true }))).resolves.toMatchObject({ ok: true });
   });
+
+  it('frees the slot and the conversation when a task\'s work ends in a rejection', async () => {
+    const scheduler = new ConversationScheduler(1);
+    const rejected = Promise.reject(new Error('work failed'));
+    rejected.catch(() => undefined);
+    await scheduler.schedule('U1', async () => ({ settled: rejected }));
+    // With the only slot held forever, neither of these would ever start.
+    await expect(scheduler.schedule('U1', async () => ({ settled: Promise.resolve(), ok: 'same' }))).resolves.toMatchObject({ ok: 'same' });
+    await expect(scheduler.schedule('U2', async () => ({ settled: Promise.resolve(), ok: 'other' }))).resolves.toMatchObject({ ok: 'other' });
+    await scheduler.idle();
+    expect(scheduler.pending).toBe(0);
+  });
+
+  it('passes a task that throws before returning a promise on to its caller and frees the turn', async () => {
+    const scheduler = new ConversationScheduler(1);
+    const throwing = (): Promise<{ settled: Promise<void> }> => {
+      throw new Error('sync boom');
+    };
+    await expect(scheduler.schedule('U1', throwing)).rejects.toThrow('sync boom');
+    await expect(scheduler.schedule('U1', async () => ({ settled: Promise.resolve(), ok: true }))).resolves.toMatchObject({ ok: true });
+    await scheduler.idle();
+    expect(scheduler.pending).toBe(0);
+  });
 });

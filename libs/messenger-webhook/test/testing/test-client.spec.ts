@@ -19,7 +19,7 @@ import {
   type MessengerWebhookOptions,
 } from 'nestjs-messenger-webhook';
 import { MessengerEvents, WebhookBodyBuilder, createMessengerTestClient } from 'nestjs-messenger-webhook/testing';
-import { ADAPTERS, APP_SECRET, VERIFY_TOKEN, startServer, type AdapterName, type TestServer } from '../../../../test/support/app.js';
+import { ADAPTERS, APP_SECRET, VERIFY_TOKEN, type AdapterName } from '../../../../test/support/app.js';
 
 @Injectable()
 class ShopBot {
@@ -64,49 +64,53 @@ async function createApp(adapter: AdapterName, options: Partial<MessengerWebhook
     : moduleRef.createNestApplication({ rawBody: true, logger: false });
 }
 
+/** An app of the module and ShopBot, already listening on a loopback port as a user's main.ts would make it. */
+async function listeningApp(adapter: AdapterName): Promise<INestApplication> {
+  const app = await createApp(adapter);
+  await app.listen(0, '127.0.0.1');
+  return app;
+}
+
 describe.each(ADAPTERS)('MessengerTestClient on %s', (adapter) => {
-  let server: TestServer | undefined;
   let app: INestApplication | undefined;
   afterEach(async () => {
-    await server?.close();
     await app?.close();
-    server = undefined;
     app = undefined;
   });
 
   it('send() delivers signed events to the handlers of a listening app', async () => {
-    server = await startServer(adapter, { imports: [MessengerWebhookModule.forRoot(moduleOptions)], providers: [ShopBot] });
-    const client = createMessengerTestClient(server.app);
+    const running = (app = await listeningApp(adapter));
+    const client = createMessengerTestClient(running);
 
     // "/" and "é" make Meta's serialisation differ from JSON.stringify: only a raw-body check accepts it.
     const response = await client.send([MessengerEvents.text('café 1/2', { sender: 'PSID_7' }), MessengerEvents.postback('BUY_42')]);
 
     expect(response).toEqual({ status: 200, body: 'EVENT_RECEIVED' });
-    const bot = server.app.get(ShopBot);
+    const bot = running.get(ShopBot);
     expect(bot.messages).toEqual([{ text: 'café 1/2', sender: 'PSID_7', pageId: 'PAGE_1', platform: 'messenger', standby: false }]);
     expect(bot.purchases).toEqual([{ sku: '42', sender: 'USER_1' }]);
   });
 
   it('send() of a string posts those exact bytes, signed as they are', async () => {
-    server = await startServer(adapter, { imports: [MessengerWebhookModule.forRoot(moduleOptions)], providers: [ShopBot] });
-    const client = createMessengerTestClient(server.app);
+    const running = (app = await listeningApp(adapter));
+    const client = createMessengerTestClient(running);
     // Meta's escapes, which a re-serialisation would lose: only the bytes as given match their signature.
     const raw = String.raw`{"object":"page","entry":[{"id":"PAGE_1","time":1,"messaging":[{"sender":{"id":"U9"},"recipient":{"id":"PAGE_1"},"timestamp":1,"message":{"mid":"m_raw","text":"th\u00e9 \/ caf\u00e9"}}]}]}`;
 
     expect((await client.send(raw, { secret: 'another-secret' })).status).toBe(403);
     expect((await client.send(raw)).status).toBe(200);
     expect((await client.send('{"object":"page","entry":[')).status).toBe(400);
-    expect(server.app.get(ShopBot).messages.map((message) => `${message.sender}: ${message.text}`)).toEqual(['U9: thé / café']);
+    expect(running.get(ShopBot).messages.map((message) => `${message.sender}: ${message.text}`)).toEqual(['U9: thé / café']);
   });
 
   it('send() with a wrong secret gets 403 and reaches no handler', async () => {
-    server = await startServer(adapter, { imports: [MessengerWebhookModule.forRoot(moduleOptions)], providers: [ShopBot] });
-    const client = createMessengerTestClient(server.app);
+    const running = (app = await listeningApp(adapter));
+    const client = createMessengerTestClient(running);
 
     const response = await client.send(MessengerEvents.text('hi'), { secret: 'not-the-app-secret' });
 
     expect(response.status).toBe(403);
-    expect(server.app.get(ShopBot).messages).toEqual([]);
+    expect(running.get(ShopBot).messages).toEqual([]);
   });
 
   it('send() makes an idle app listen, finds a global prefix, and waits for background handlers', async () => {

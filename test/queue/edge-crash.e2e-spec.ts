@@ -1,0 +1,76 @@
+import { Logger } from '@nestjs/common';
+import { Queue, Worker, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import { Subject } from 'rxjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EventRunner } from '../../libs/messenger-webhook/src/dispatch/event-runner.js';
+import type { HandlerFailure } from '../../libs/messenger-webhook/src/dispatch/handler-failure.js';
+import { prepareDelivery } from '../../libs/messenger-webhook/src/dispatch/prepared-event.js';
+import { ConversationDrain } from '../../libs/messenger-webhook/src/queue/conversation-drain.js';
+import { CONVERSATIONS_PER_DRAIN, DrainJobs, type DrainJobData } from '../../libs/messenger-webhook/src/queue/drain-jobs.js';
+import { MailboxStore } from '../../libs/messenger-webhook/src/queue/mailbox-store.js';
+import { QueueEdge } from '../../libs/messenger-webhook/src/queue/queue-edge.js';
+import { resolveQueueOptions } from '../../libs/messenger-webhook/src/queue/queue-options.js';
+import { MessengerEvents, webhookBody } from 'nestjs-messenger-webhook/testing';
+import { encodeEntry } from '../../libs/messenger-webhook/src/queue/queued-entry.js';
+import { startRedis, type TestRedis } from '../support/redis-server.js';
+import { eventually, uniqueQueueName } from './queue-kit.js';
+
+/**
+ * An edge that dies between its enqueue script and adding the drain job never answered `200`, so Meta delivers again.
+ * The redelivery is a duplicate, but its conversation still waits: the edge must add the job that owns it again, and
+ * that job must drain every conversation the dead edge's script gave it (the script wrote several deliveries that
+ * arrived together, which Meta delivers again one by one, at different times), not only the redelivered one.
+ */
+describe('queue mode: an edge that died between its script and its drain job', () => {
+  let redis: TestRedis;
+  let client: Redis;
+  beforeAll(async () => {
+    redis = await startRedis();
+    client = new Redis(redis.url, { maxRetriesPerRequest: null });
+    await client.ping();
+  });
+  afterAll(async () => {
+    client?.disconnect();
+    await redis?.stop();
+  });
+
+  it('runs every event the dead edge stored once Meta delivers one of its deliveries again, each once', async () => {
+    const name = uniqueQueueName('crash');
+    const options = resolveQueueOptions({ connection: redis.url, name }, 4);
+    const queue = new Queue(name, { connection: client, prefix: options.prefix });
+    const mailboxes = new MailboxStore(client, options.prefix, name);
+    const drains = new DrainJobs(queue);
+    const handled: string[] = [];
+    const runner = {
+      run: async (prepared: { raw: Record<string, unknown> }) => {
+        handled.push((prepared.raw.message as { text: string }).text);
+        return { result: { outcome: 'handled', handlerCalls: 1, failures: 0 }, settled: Promise.resolve() };
+      },
+    } as unknown as EventRunner;
+    const drain = new ConversationDrain(mailboxes, drains, runner, new Subject<HandlerFailure>(), options, new Logger('crash'));
+    const edge = new QueueEdge(client, mailboxes, drains, { dedupeTtl: 60_000, enqueueTimeout: 5_000 }, new Logger('crash'));
+    const worker = new Worker<DrainJobData>(name, (job: Job<DrainJobData>) => drain.process(job), { connection: client, prefix: options.prefix, concurrency: 4 });
+    const ann = webhookBody(MessengerEvents.text('from Ann', { sender: 'ANN' }));
+    const others = webhookBody([MessengerEvents.text('from Bob', { sender: 'BOB' }), MessengerEvents.text('from Cid', { sender: 'CID' })]);
+    try {
+      // What the dying edge got done: one script stored both deliveries and gave their conversations to a drain job
+      // that was never added.
+      const now = Date.now();
+      const events = [...prepareDelivery(ann).events, ...prepareDelivery(others).events].map((prepared) => ({ eventId: prepared.meta.eventId, conversation: prepared.conversationKey, entry: encodeEntry(prepared, now) }));
+      const stored = await mailboxes.enqueue(events, 60_000, now, drains.newId(), CONVERSATIONS_PER_DRAIN, 1);
+      expect(stored.codes).toEqual([1, 1, 1]);
+      expect(await queue.getJobCounts('waiting', 'active', 'delayed')).toEqual({ waiting: 0, active: 0, delayed: 0 });
+
+      // Meta delivers Ann's delivery again first.
+      const again = await edge.deliver(prepareDelivery(ann), { events: 0, dispatched: 0, invalid: 0, duplicates: 0, handlerCalls: 0, failures: 0 });
+      expect(again).toMatchObject({ dispatched: 0, duplicates: 1 });
+      await eventually(() => handled.length >= 3, () => `handled ${JSON.stringify(handled)}: events of the dead edge were stranded`, 10_000);
+      await eventually(async () => (await mailboxes.stats()).depth === 0, () => 'the mailboxes did not empty', 5_000);
+      expect([...handled].sort()).toEqual(['from Ann', 'from Bob', 'from Cid']);
+    } finally {
+      await worker.close();
+      await queue.close();
+    }
+  });
+});
