@@ -2,10 +2,10 @@ import { Injectable, type INestApplicationContext } from '@nestjs/common';
 import { firstValueFrom } from 'rxjs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Ctx, MessengerClient, MessengerClientError, MessengerDispatcher, MessengerWebhookModule, OnMessage, Sender, Text, type MessengerContext } from 'nestjs-messenger-webhook';
-import { createFakeGraphApi, type FakeGraphApi } from 'nestjs-messenger-webhook/testing';
-import { APP_SECRET, startServer, VERIFY_TOKEN, type TestServer } from '../support/app.js';
+import type { INestApplication, ModuleMetadata } from '@nestjs/common';
+import { createFakeGraphApi, createMessengerTestClient, MessengerEvents, WebhookBodyBuilder, type FakeGraphApi, type MessengerTestClient } from 'nestjs-messenger-webhook/testing';
+import { APP_SECRET, createTestApp, VERIFY_TOKEN } from '../support/app.js';
 import { deferred } from '../support/deferred.js';
-import { message, multiEntryDelivery } from '../support/events.js';
 import { startRedis, type TestRedis } from '../support/redis-server.js';
 import { eventually, startQueueApp, startQueueWorker, uniqueQueueName, type QueueApp } from '../queue/queue-kit.js';
 
@@ -50,6 +50,25 @@ class PagelessBot {
   }
 }
 
+/** An app on Express and the kit's client for it. */
+interface TestServer {
+  app: INestApplication;
+  client: MessengerTestClient;
+  close(): Promise<void>;
+}
+
+async function startServer(metadata: ModuleMetadata): Promise<TestServer> {
+  const app = await createTestApp('express', metadata);
+  return { app, client: createMessengerTestClient(app), close: () => app.close() };
+}
+
+/** A delivery with one entry per page, each holding text messages: `[pageId, [[sender, text], ...]]`. */
+function delivery(entries: Array<[string, Array<[string, string]>]>, object: 'page' | 'instagram' = 'page'): object {
+  const builder = new WebhookBodyBuilder(object);
+  for (const [pageId, texts] of entries) builder.entry(pageId, texts.map(([sender, text]) => MessengerEvents.text(text, { sender })));
+  return builder.build();
+}
+
 const byToken = (graph: FakeGraphApi) =>
   graph.calls.map((call) => [call.accessToken, (call.body as { recipient: { id: string } }).recipient.id, (call.body as { message?: { text?: string } }).message?.text]);
 
@@ -62,7 +81,7 @@ describe('client calls without a page inside a handler go out from the event\'s 
   beforeAll(async () => {
     graph = await createFakeGraphApi({ appSecret: APP_SECRET, accessTokens: Object.values(TOKENS) });
     instagram = await createFakeGraphApi({ appSecret: APP_SECRET, accessTokens: [INSTAGRAM_TOKEN] });
-    server = await startServer('express', {
+    server = await startServer({
       imports: [
         MessengerWebhookModule.forRoot({
           verifyToken: VERIFY_TOKEN,
@@ -89,11 +108,11 @@ describe('client calls without a page inside a handler go out from the event\'s 
   });
 
   it('answers two events of two pages, handled side by side, each with its page\'s token', async () => {
-    const body = multiEntryDelivery([
-      { pageId: 'PAGE_A', events: [message({ sender: 'ANN', text: 'hi' })] },
-      { pageId: 'PAGE_B', events: [message({ sender: 'BEN', text: 'hi' })] },
+    const body = delivery([
+      ['PAGE_A', [['ANN', 'hi']]],
+      ['PAGE_B', [['BEN', 'hi']]],
     ]);
-    expect((await server.post(body)).status).toBe(200);
+    expect((await server.client.send(body)).status).toBe(200);
     await graph.waitForCalls(4);
     const calls = byToken(graph);
     expect(calls.filter(([, user]) => user === 'ANN')).toEqual([
@@ -108,11 +127,11 @@ describe('client calls without a page inside a handler go out from the event\'s 
 
   it('keeps the event\'s page for calls made after the handler returned, not awaited', async () => {
     bot.later = deferred();
-    const body = multiEntryDelivery([
-      { pageId: 'PAGE_B', events: [message({ sender: 'CID', text: 'later' })] },
-      { pageId: 'PAGE_A', events: [message({ sender: 'DOT', text: 'later' })] },
+    const body = delivery([
+      ['PAGE_B', [['CID', 'later']]],
+      ['PAGE_A', [['DOT', 'later']]],
     ]);
-    expect((await server.post(body)).status).toBe(200);
+    expect((await server.client.send(body)).status).toBe(200);
     expect(graph.calls).toEqual([]);
     bot.later.resolve();
     await graph.waitForCalls(2);
@@ -123,16 +142,16 @@ describe('client calls without a page inside a handler go out from the event\'s 
   });
 
   it('queues ctx.reply and page-less client calls to one person as one conversation, in call order', async () => {
-    const body = multiEntryDelivery([{ pageId: 'PAGE_B', events: [message({ sender: 'GUS', text: 'mixed' })] }]);
-    expect((await server.post(body)).status).toBe(200);
+    const body = delivery([['PAGE_B', [['GUS', 'mixed']]]]);
+    expect((await server.client.send(body)).status).toBe(200);
     await graph.waitForCalls(9);
     expect(byToken(graph)).toEqual(Array.from({ length: 9 }, (_, i) => [TOKENS.PAGE_B, 'GUS', `${i + 1}`]));
   });
 
   it('answers an Instagram event through the Instagram host and token, reading the Instagram profile', async () => {
     instagram.setUserProfile('IGSID_9', { name: 'Ines', username: 'ines' });
-    const body = multiEntryDelivery([{ pageId: 'IG_ACCOUNT', events: [message({ sender: 'IGSID_9', text: 'profile' })] }], 'instagram');
-    expect((await server.post(body)).status).toBe(200);
+    const body = delivery([['IG_ACCOUNT', [['IGSID_9', 'profile']]]], 'instagram');
+    expect((await server.client.send(body)).status).toBe(200);
     await instagram.waitForCalls(2);
     expect(instagram.calls.map((call) => [call.method, call.endpoint, call.accessToken])).toEqual([
       ['GET', 'IGSID_9', INSTAGRAM_TOKEN],
@@ -159,7 +178,7 @@ describe('with one pageAccessToken string', () => {
 
   beforeAll(async () => {
     graph = await createFakeGraphApi({ accessTokens: ['the-only-page-token'] });
-    server = await startServer('express', {
+    server = await startServer({
       imports: [MessengerWebhookModule.forRoot({ verifyToken: VERIFY_TOKEN, appSecret: APP_SECRET, pageAccessToken: 'the-only-page-token', graphApiUrl: graph.url })],
       providers: [PagelessBot],
     });
@@ -171,15 +190,15 @@ describe('with one pageAccessToken string', () => {
   beforeEach(() => graph.reset());
 
   it('keeps ctx.reply and page-less client calls to one person in call order', async () => {
-    expect((await server.post(multiEntryDelivery([{ pageId: 'PAGE_A', events: [message({ sender: 'HAL', text: 'mixed' })] }]))).status).toBe(200);
+    expect((await server.client.send(delivery([['PAGE_A', [['HAL', 'mixed']]]]))).status).toBe(200);
     await graph.waitForCalls(9);
     expect(byToken(graph)).toEqual(Array.from({ length: 9 }, (_, i) => ['the-only-page-token', 'HAL', `${i + 1}`]));
   });
 
   it('still answers an Instagram event (through the linked Page\'s token) as Instagram: its profile fields', async () => {
     graph.setUserProfile('IGSID_3', { name: 'Ida' });
-    const body = multiEntryDelivery([{ pageId: 'IG_ACCOUNT', events: [message({ sender: 'IGSID_3', text: 'profile' })] }], 'instagram');
-    expect((await server.post(body)).status).toBe(200);
+    const body = delivery([['IG_ACCOUNT', [['IGSID_3', 'profile']]]], 'instagram');
+    expect((await server.client.send(body)).status).toBe(200);
     await graph.waitForCalls(2);
     expect(graph.calls[0]!.query.fields).toBe('name,username,profile_pic');
     expect(graph.messages[0]!.message).toEqual({ text: 'profile Ida' });
@@ -189,7 +208,7 @@ describe('with one pageAccessToken string', () => {
 describe('with eventPageDefault: false', () => {
   it('runs no handler in the page scope: a page-less call with a map of tokens fails, saying to name the page', async () => {
     const graph = await createFakeGraphApi({ accessTokens: Object.values(TOKENS) });
-    const server = await startServer('express', {
+    const server = await startServer({
       imports: [
         MessengerWebhookModule.forRoot({ verifyToken: VERIFY_TOKEN, appSecret: APP_SECRET, pageAccessToken: TOKENS, graphApiUrl: graph.url, eventPageDefault: false }),
       ],
@@ -197,7 +216,7 @@ describe('with eventPageDefault: false', () => {
     });
     try {
       const failure = firstValueFrom(server.app.get(MessengerDispatcher).failures$);
-      expect((await server.post(multiEntryDelivery([{ pageId: 'PAGE_A', events: [message({ sender: 'IVY', text: 'hi' })] }]))).status).toBe(200);
+      expect((await server.client.send(delivery([['PAGE_A', [['IVY', 'hi']]]]))).status).toBe(200);
       expect(((await failure).error as Error).message).toMatch(/say which Page sends.*pass \{ pageId: '<page id>' \}/);
       expect(graph.calls).toEqual([]);
     } finally {
@@ -228,9 +247,9 @@ describe('queue mode: a worker\'s handlers default to the event\'s page too', ()
   });
 
   it('replies to each page\'s event with that page\'s token', async () => {
-    const body = multiEntryDelivery([
-      { pageId: 'PAGE_A', events: [message({ sender: 'EVE', text: 'hi' })] },
-      { pageId: 'PAGE_B', events: [message({ sender: 'FAY', text: 'hi' })] },
+    const body = delivery([
+      ['PAGE_A', [['EVE', 'hi']]],
+      ['PAGE_B', [['FAY', 'hi']]],
     ]);
     expect((await edge.client.send(body)).status).toBe(200);
     await eventually(() => graph.messages.length === 2, () => JSON.stringify(byToken(graph)));
