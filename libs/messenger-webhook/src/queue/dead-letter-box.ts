@@ -38,7 +38,7 @@ export class DeadLetterBox {
     return this.mailboxes.countDeadLetters();
   }
 
-  /** Puts the event back at the head of its conversation with fresh attempts; `false` when there is no such dead letter. */
+  /** Puts the event back at the head of its conversation (behind the one being handled, if any) with fresh attempts; `false` when there is no such dead letter. */
   async replay(eventId: string): Promise<boolean> {
     const job = this.drains.newId();
     const result = await this.mailboxes.replay(eventId, job);

@@ -30,7 +30,7 @@ export class MessengerDeadLetters {
     return this.box().count();
   }
 
-  /** Runs the event again, before anything else of its conversation; resolves `false` when there is no such dead letter. */
+  /** Runs the event again, before anything waiting in its conversation (after the event being handled, if any); resolves `false` when there is no such dead letter. */
   replay(eventId: string): Promise<boolean> {
     return this.box().replay(eventId);
   }

@@ -164,7 +164,7 @@ export class MailboxStore {
   }
 
   /**
-   * Puts a dead letter back at the head of its conversation. Resolves `null` when there is no such dead letter, else
+   * Puts a dead letter back at the head of its conversation (behind a head a drain has started). Resolves `null` when there is no such dead letter, else
    * whether the conversation was claimed for drain job `job` (which must then be added).
    */
   async replay(eventId: string, job: string): Promise<{ conversation: string; drain: boolean } | null> {

@@ -166,15 +166,24 @@ return claimed
 
 /**
  * Puts a dead letter back at the head of its conversation (it is older than anything waiting there) with fresh
- * attempts, and unblocks the conversation if it was the event holding it. KEYS: dead record, dead index, mailbox,
- * pending, depth, blocked, runs, owner. ARGV: id, conversation, now, new drain job id. Returns -1 when there is no such
- * dead letter, 1 when the conversation was claimed for the new drain job (add it), 0 when it is still blocked by another
- * event or a drain owns it already.
+ * attempts, and unblocks the conversation if it was the event holding it. A head that a drain has started (it has a
+ * start count: being handled, waiting for a retry, or orphaned by a dead worker) keeps its place, and the dead letter
+ * goes right behind it: acknowledging, retrying and dead-lettering all act on the head they started, so an event put
+ * in front of it would make that event's acknowledgement miss and run it again. KEYS: dead record, dead index,
+ * mailbox, pending, depth, blocked, runs, owner. ARGV: id, conversation, now, new drain job id. Returns -1 when there
+ * is no such dead letter, 1 when the conversation was claimed for the new drain job (add it), 0 when it is still
+ * blocked by another event or a drain owns it already.
  */
-export const REPLAY = `
+export const REPLAY = `${HEAD_HELPERS}
 local entry = redis.call('HGET', KEYS[1], 'entry')
 if not entry or redis.call('HGET', KEYS[1], 'conversation') ~= ARGV[2] then return -1 end
-redis.call('LPUSH', KEYS[3], entry)
+local head = redis.call('LINDEX', KEYS[3], 0)
+if head and redis.call('HEXISTS', KEYS[7], idOf(head)) == 1 then
+  -- LINSERT finds the first element equal to head, which is the head itself.
+  redis.call('LINSERT', KEYS[3], 'AFTER', head, entry)
+else
+  redis.call('LPUSH', KEYS[3], entry)
+end
 redis.call('INCR', KEYS[5])
 redis.call('HDEL', KEYS[7], ARGV[1])
 redis.call('DEL', KEYS[1])

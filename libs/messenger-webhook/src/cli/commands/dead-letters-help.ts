@@ -4,7 +4,7 @@ export const DEAD_LETTERS_HELP = `Usage: messenger-webhook dead-letters <list | 
 Reads and acts on the dead letters of queue mode: events whose handlers still failed after every attempt.
   list        newest first: id, when, type, page, attempts, conversation state, last error
   show ID     one dead letter with the event as Meta sent it
-  replay ID   put it back at the head of its conversation with fresh attempts (after fixing the handler)
+  replay ID   run it again, next in its conversation, with fresh attempts (after fixing the handler)
   drop ID     delete it (a conversation it blocked goes on)
 
 Options:
