@@ -153,7 +153,8 @@ function pipelineLines(pipeline) {
   for (const run of [validated, unvalidated]) {
     lines.push(
       `  validateEvents: ${String(run.validateEvents).padEnd(5)}  ${int(run.eventsPerSecond).padStart(8)} events/s  ` +
-        `(${int(run.eventsPerCpuSecond)} per CPU-second, ${fixed(run.cpuMicrosPerEvent, 1)} µs CPU per event, ${int(run.events)} events)`,
+        `(${int(run.eventsPerCpuSecond)} per CPU-second, ${fixed(run.cpuMicrosPerEvent, 1)} µs CPU per event, ${int(run.events)} events)` +
+        (run.processes ? `; median of ${run.processes.length} processes: ${run.processes.map(int).join(' / ')}` : ''),
     );
   }
   lines.push(

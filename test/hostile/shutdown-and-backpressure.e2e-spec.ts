@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MessengerDispatcher, MessengerWebhookModule, type MessengerWebhookOptions } from 'nestjs-messenger-webhook';
 import { createMessengerTestClient, MessengerEvents, type MessengerTestClient, type TestResponse } from 'nestjs-messenger-webhook/testing';
 import { ADAPTERS, APP_SECRET, createTestApp, VERIFY_TOKEN, type AdapterName } from '../support/app.js';
-import { Blocking, Timeouts } from '../support/blocking-handler.js';
+import { Blocking, Timeouts } from './blocking-bot.js';
 import { LogCapture } from '../support/log-capture.js';
 
 const logs = new LogCapture();

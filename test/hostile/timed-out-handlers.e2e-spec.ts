@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MessengerDispatcher, MessengerWebhookModule, type MessengerWebhookOptions } from 'nestjs-messenger-webhook';
 import { createMessengerTestClient, MessengerEvents, type MessengerTestClient } from 'nestjs-messenger-webhook/testing';
 import { ADAPTERS, APP_SECRET, createTestApp, VERIFY_TOKEN, type AdapterName } from '../support/app.js';
-import { Blocking, roundTrip, Timeouts } from '../support/blocking-handler.js';
+import { Blocking, roundTrip, Timeouts } from './blocking-bot.js';
 
 interface Booted {
   app: INestApplication;

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { MessengerDispatcher, OnMessage, type HandlerFailure, type MessageEvent } from 'nestjs-messenger-webhook';
 import type { MessengerTestClient } from 'nestjs-messenger-webhook/testing';
 import type { INestApplication } from '@nestjs/common';
-import { deferred, type Deferred } from './deferred.js';
-import { VERIFY_TOKEN } from './app.js';
+import { deferred, type Deferred } from '../support/deferred.js';
+import { VERIFY_TOKEN } from '../support/app.js';
 
 /**
  * A message handler that holds each message until the test releases it by mid, and counts what runs at once:
