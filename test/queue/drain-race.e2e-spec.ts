@@ -1,9 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Queue, Worker, type Job } from 'bullmq';
-import { Redis } from 'ioredis';
 import { Subject } from 'rxjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EventRunner } from '../../libs/messenger-webhook/src/dispatch/event-runner.js';
+import { describe, expect, it } from 'vitest';
 import type { HandlerFailure } from '../../libs/messenger-webhook/src/dispatch/handler-failure.js';
 import { prepareDelivery } from '../../libs/messenger-webhook/src/dispatch/prepared-event.js';
 import { ConversationDrain } from '../../libs/messenger-webhook/src/queue/conversation-drain.js';
@@ -13,39 +11,25 @@ import { QueueEdge } from '../../libs/messenger-webhook/src/queue/queue-edge.js'
 import { resolveQueueOptions } from '../../libs/messenger-webhook/src/queue/queue-options.js';
 import { MessengerEvents, webhookBody } from 'nestjs-messenger-webhook/testing';
 import { deferred } from '../support/deferred.js';
-import { startRedis, type TestRedis } from '../support/redis-server.js';
 import { eventually, uniqueQueueName } from './queue-kit.js';
+import { textRecordingRunner, useSuiteRedis } from './queue-parts.js';
 
 /**
  * The race every mailbox design must survive: a drain has found its mailbox empty and is about to complete when a new
  * event of its conversation arrives. The new event must get a drain of its own, not be left to the finishing one.
  */
 describe('queue mode: a drain finishing as a new event arrives', () => {
-  let redis: TestRedis;
-  let client: Redis;
-  beforeAll(async () => {
-    redis = await startRedis();
-    client = new Redis(redis.url, { maxRetriesPerRequest: null });
-    await client.ping();
-  });
-  afterAll(async () => {
-    client?.disconnect();
-    await redis?.stop();
-  });
+  const suite = useSuiteRedis();
 
   it('hands the new event to a new drain while the finishing one has not completed', async () => {
+    const { redis, client } = suite;
     const name = uniqueQueueName('race');
     const options = resolveQueueOptions({ connection: redis.url, name }, 4);
     const queue = new Queue(name, { connection: client, prefix: options.prefix });
     const mailboxes = new MailboxStore(client, options.prefix, name);
     const drains = new DrainJobs(queue);
     const handled: string[] = [];
-    const runner = {
-      run: async (prepared: { raw: Record<string, unknown> }) => {
-        handled.push((prepared.raw.message as { text: string }).text);
-        return { result: { outcome: 'handled', handlerCalls: 1, failures: 0 }, settled: Promise.resolve() };
-      },
-    } as unknown as EventRunner;
+    const runner = textRecordingRunner((text) => handled.push(text));
     const drain = new ConversationDrain(mailboxes, drains, runner, new Subject<HandlerFailure>(), options, new Logger('race'));
     const edge = new QueueEdge(client, mailboxes, drains, { dedupeTtl: 60_000, enqueueTimeout: 5_000 }, new Logger('race'));
 

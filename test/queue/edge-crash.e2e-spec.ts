@@ -1,9 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Queue, Worker, type Job } from 'bullmq';
-import { Redis } from 'ioredis';
 import { Subject } from 'rxjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EventRunner } from '../../libs/messenger-webhook/src/dispatch/event-runner.js';
+import { describe, expect, it } from 'vitest';
 import type { HandlerFailure } from '../../libs/messenger-webhook/src/dispatch/handler-failure.js';
 import { prepareDelivery } from '../../libs/messenger-webhook/src/dispatch/prepared-event.js';
 import { ConversationDrain } from '../../libs/messenger-webhook/src/queue/conversation-drain.js';
@@ -13,8 +11,8 @@ import { QueueEdge } from '../../libs/messenger-webhook/src/queue/queue-edge.js'
 import { resolveQueueOptions } from '../../libs/messenger-webhook/src/queue/queue-options.js';
 import { MessengerEvents, webhookBody } from 'nestjs-messenger-webhook/testing';
 import { encodeEntry } from '../../libs/messenger-webhook/src/queue/queued-entry.js';
-import { startRedis, type TestRedis } from '../support/redis-server.js';
 import { eventually, uniqueQueueName } from './queue-kit.js';
+import { textRecordingRunner, useSuiteRedis } from './queue-parts.js';
 
 /**
  * An edge that dies between its enqueue script and adding the drain job never answered `200`, so Meta delivers again.
@@ -23,31 +21,17 @@ import { eventually, uniqueQueueName } from './queue-kit.js';
  * arrived together, which Meta delivers again one by one, at different times), not only the redelivered one.
  */
 describe('queue mode: an edge that died between its script and its drain job', () => {
-  let redis: TestRedis;
-  let client: Redis;
-  beforeAll(async () => {
-    redis = await startRedis();
-    client = new Redis(redis.url, { maxRetriesPerRequest: null });
-    await client.ping();
-  });
-  afterAll(async () => {
-    client?.disconnect();
-    await redis?.stop();
-  });
+  const suite = useSuiteRedis();
 
   it('runs every event the dead edge stored once Meta delivers one of its deliveries again, each once', async () => {
+    const { redis, client } = suite;
     const name = uniqueQueueName('crash');
     const options = resolveQueueOptions({ connection: redis.url, name }, 4);
     const queue = new Queue(name, { connection: client, prefix: options.prefix });
     const mailboxes = new MailboxStore(client, options.prefix, name);
     const drains = new DrainJobs(queue);
     const handled: string[] = [];
-    const runner = {
-      run: async (prepared: { raw: Record<string, unknown> }) => {
-        handled.push((prepared.raw.message as { text: string }).text);
-        return { result: { outcome: 'handled', handlerCalls: 1, failures: 0 }, settled: Promise.resolve() };
-      },
-    } as unknown as EventRunner;
+    const runner = textRecordingRunner((text) => handled.push(text));
     const drain = new ConversationDrain(mailboxes, drains, runner, new Subject<HandlerFailure>(), options, new Logger('crash'));
     const edge = new QueueEdge(client, mailboxes, drains, { dedupeTtl: 60_000, enqueueTimeout: 5_000 }, new Logger('crash'));
     const worker = new Worker<DrainJobData>(name, (job: Job<DrainJobData>) => drain.process(job), { connection: client, prefix: options.prefix, concurrency: 4 });

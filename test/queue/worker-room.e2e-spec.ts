@@ -1,9 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Queue, Worker, type Job } from 'bullmq';
-import { Redis } from 'ioredis';
 import { Subject } from 'rxjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EventRunner } from '../../libs/messenger-webhook/src/dispatch/event-runner.js';
+import { describe, expect, it } from 'vitest';
 import type { HandlerFailure } from '../../libs/messenger-webhook/src/dispatch/handler-failure.js';
 import { prepareDelivery } from '../../libs/messenger-webhook/src/dispatch/prepared-event.js';
 import { ConversationDrain } from '../../libs/messenger-webhook/src/queue/conversation-drain.js';
@@ -13,8 +11,8 @@ import { QueueEdge } from '../../libs/messenger-webhook/src/queue/queue-edge.js'
 import { resolveQueueOptions } from '../../libs/messenger-webhook/src/queue/queue-options.js';
 import { MessengerEvents, webhookBody } from 'nestjs-messenger-webhook/testing';
 import { deferred } from '../support/deferred.js';
-import { startRedis, type TestRedis } from '../support/redis-server.js';
 import { eventually, uniqueQueueName } from './queue-kit.js';
+import { textRecordingRunner, useSuiteRedis } from './queue-parts.js';
 
 /**
  * A drain job can own several conversations (those that arrived together). A worker with fewer free slots than that
@@ -22,19 +20,10 @@ import { eventually, uniqueQueueName } from './queue-kit.js';
  * hands the rest back to the queue.
  */
 describe('queue mode: a busy worker hands back the conversations it has no room for', () => {
-  let redis: TestRedis;
-  let client: Redis;
-  beforeAll(async () => {
-    redis = await startRedis();
-    client = new Redis(redis.url, { maxRetriesPerRequest: null });
-    await client.ping();
-  });
-  afterAll(async () => {
-    client?.disconnect();
-    await redis?.stop();
-  });
+  const suite = useSuiteRedis();
 
   it('lets another worker run them while the first one is held by a slow handler', async () => {
+    const { redis, client } = suite;
     const name = uniqueQueueName('room');
     const queue = new Queue(name, { connection: client, prefix: 'mw' });
     const mailboxes = new MailboxStore(client, 'mw', name);
@@ -42,13 +31,7 @@ describe('queue mode: a busy worker hands back the conversations it has no room 
     const handled: Array<{ worker: string; text: string }> = [];
     const release = deferred();
     const runnerOf = (worker: string, slow: boolean) =>
-      ({
-        run: async (prepared: { raw: Record<string, unknown> }) => {
-          handled.push({ worker, text: (prepared.raw.message as { text: string }).text });
-          if (slow) await release.promise;
-          return { result: { outcome: 'handled', handlerCalls: 1, failures: 0 }, settled: Promise.resolve() };
-        },
-      }) as unknown as EventRunner;
+      textRecordingRunner((text) => handled.push({ worker, text }), slow ? () => release.promise : undefined);
     const workerOf = (label: string, concurrency: number, slow: boolean) => {
       const options = resolveQueueOptions({ connection: redis.url, name, concurrency }, concurrency);
       const drain = new ConversationDrain(mailboxes, drains, runnerOf(label, slow), new Subject<HandlerFailure>(), options, new Logger(label));
