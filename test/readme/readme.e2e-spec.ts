@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MessengerEvents } from 'nestjs-messenger-webhook/testing';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startRedis } from '../support/redis-server.js';
 import { readmeBlocks, type ReadmeBlock } from './readme-blocks.js';
 import { TS_MODES, typeCheckReadme } from './readme-typecheck.js';
 
@@ -14,7 +15,7 @@ import { TS_MODES, typeCheckReadme } from './readme-typecheck.js';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const blocks = readmeBlocks();
-const SHELL_MODES = ['quick-start', 'simulate', 'curl', 'simulator'] as const;
+const SHELL_MODES = ['quick-start', 'simulate', 'curl', 'simulator', 'queue-example'] as const;
 // `install` is run by test/package/test-package.mjs, which reads that block; `none` is for text that is not code.
 const KNOWN_MODES: readonly string[] = [...TS_MODES, ...SHELL_MODES, 'install', 'none'];
 
@@ -114,6 +115,70 @@ describe('README', () => {
       const result = await runBlock(only('simulator').code);
       expect(result.code, result.stdout + result.stderr).toBe(0);
       expect(result.stdout).toMatch(/200/);
+    });
+
+    it('the queue-mode block: an edge and a worker on a Redis of the test\'s own, then both roles in one process', { timeout: 120_000 }, async () => {
+      const commands = only('queue-example').code.split('\n').map((line) => line.replace(/#.*/, '').trim()).filter(Boolean);
+      expect(commands).toHaveLength(3);
+      const redis = await startRedis();
+      const children: ChildProcess[] = [];
+      // Each line as written, on the test's Redis and port; `npm start` becomes the bot it starts, already built by the
+      // quick start above (a second build would race the first one's output).
+      const launch = (command: string, queuePort: number) => {
+        const line = command.replaceAll('redis://localhost:6379', redis.url).replace(/\bnpm start\b/, 'node apps/example-bot/dist/main.js');
+        const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(queuePort), FORCE_COLOR: '0' };
+        for (const name of ['VERIFY_TOKEN', 'APP_SECRET', 'PAGE_ACCESS_TOKEN', 'HTTP_ADAPTER', 'QUEUE', 'QUEUE_ROLE']) delete env[name];
+        const child = spawn('bash', ['-c', line], { cwd: repo, env, detached: true });
+        children.push(child);
+        let output = '';
+        child.stdout!.on('data', (chunk) => (output += chunk));
+        child.stderr!.on('data', (chunk) => (output += chunk));
+        const logLines = () => output.replace(/\x1b\[[0-9;]*m/g, '').split('\n');
+        const waitFor = async (pattern: RegExp, timeoutMs = 30_000) => {
+          const deadline = Date.now() + timeoutMs;
+          while (!logLines().some((logLine) => pattern.test(logLine))) {
+            if (Date.now() > deadline || child.exitCode !== null) throw new Error(`no line matched ${pattern} (exit ${child.exitCode}); output:\n${output}`);
+            await new Promise((resolve) => setTimeout(resolve, 20));
+          }
+        };
+        return { waitFor, logLines };
+      };
+      const stopAll = () =>
+        Promise.all(
+          children.splice(0).map(async (child) => {
+            if (child.pid === undefined || child.exitCode !== null) return;
+            const exited = new Promise((resolve) => child.once('exit', resolve));
+            process.kill(-child.pid, 'SIGTERM');
+            await exited;
+          }),
+        );
+      const send = (queuePort: number, text: string) =>
+        run('node', [join(repo, 'libs/messenger-webhook/dist/esm/cli/messenger-webhook.js'), 'send', '--url', `http://localhost:${queuePort}/webhook`, '--secret', 'dev-app-secret', 'text', text], work);
+      try {
+        const edgePort = await freePort();
+        const edge = launch(commands[0]!, edgePort);
+        const worker = launch(commands[1]!, edgePort);
+        await edge.waitFor(/QUEUE set: queue mode, role edge/);
+        await edge.waitFor(/Webhook ready on http:\/\/localhost:\d+\/webhook/);
+        await worker.waitFor(/Queue worker ready/);
+        const sent = await send(edgePort, 'through the queue');
+        expect(sent.stdout + sent.stderr).toMatch(/200 OK/);
+        // The worker answers (a dry-run send); the edge only stored the event.
+        await worker.waitFor(/\[dry run\].*did not understand \\"through the queue\\"/);
+        expect(edge.logLines().filter((line) => line.includes('did not understand'))).toEqual([]);
+
+        // One way at a time, as a user tries them: a worker left running would take the next process's events.
+        await stopAll();
+        const bothPort = await freePort();
+        const both = launch(commands[2]!, bothPort);
+        await both.waitFor(/QUEUE set: queue mode, role both/);
+        await both.waitFor(/Webhook ready on http:\/\/localhost:\d+\/webhook/);
+        expect((await send(bothPort, 'in one process')).stdout).toMatch(/200 OK/);
+        await both.waitFor(/\[dry run\].*did not understand \\"in one process\\"/);
+      } finally {
+        await stopAll();
+        await redis.stop();
+      }
     });
   });
 });
