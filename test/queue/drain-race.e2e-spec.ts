@@ -1,18 +1,11 @@
-import { Logger } from '@nestjs/common';
-import { Queue, Worker, type Job } from 'bullmq';
-import { Subject } from 'rxjs';
+import { Worker, type Job } from 'bullmq';
 import { describe, expect, it } from 'vitest';
-import type { HandlerFailure } from '../../libs/messenger-webhook/src/dispatch/handler-failure.js';
 import { prepareDelivery } from '../../libs/messenger-webhook/src/dispatch/prepared-event.js';
-import { ConversationDrain } from '../../libs/messenger-webhook/src/queue/conversation-drain.js';
-import { DrainJobs, type DrainJobData } from '../../libs/messenger-webhook/src/queue/drain-jobs.js';
-import { MailboxStore } from '../../libs/messenger-webhook/src/queue/mailbox-store.js';
-import { QueueEdge } from '../../libs/messenger-webhook/src/queue/queue-edge.js';
-import { resolveQueueOptions } from '../../libs/messenger-webhook/src/queue/queue-options.js';
+import { type DrainJobData } from '../../libs/messenger-webhook/src/queue/drain-jobs.js';
 import { MessengerEvents, webhookBody } from 'nestjs-messenger-webhook/testing';
 import { deferred } from '../support/deferred.js';
-import { eventually, uniqueQueueName } from './queue-kit.js';
-import { textRecordingRunner, useSuiteRedis } from './queue-parts.js';
+import { eventually } from './queue-kit.js';
+import { useSuiteRedis, wireQueueParts } from './queue-parts.js';
 
 /**
  * The race every mailbox design must survive: a drain has found its mailbox empty and is about to complete when a new
@@ -22,16 +15,8 @@ describe('queue mode: a drain finishing as a new event arrives', () => {
   const suite = useSuiteRedis();
 
   it('hands the new event to a new drain while the finishing one has not completed', async () => {
-    const { redis, client } = suite;
-    const name = uniqueQueueName('race');
-    const options = resolveQueueOptions({ connection: redis.url, name }, 4);
-    const queue = new Queue(name, { connection: client, prefix: options.prefix });
-    const mailboxes = new MailboxStore(client, options.prefix, name);
-    const drains = new DrainJobs(queue);
-    const handled: string[] = [];
-    const runner = textRecordingRunner((text) => handled.push(text));
-    const drain = new ConversationDrain(mailboxes, drains, runner, new Subject<HandlerFailure>(), options, new Logger('race'));
-    const edge = new QueueEdge(client, mailboxes, drains, { dedupeTtl: 60_000, enqueueTimeout: 5_000 }, new Logger('race'));
+    const { client } = suite;
+    const { name, options, queue, handled, drain, edge } = wireQueueParts(suite, 'race');
 
     // The window between "mailbox empty" and the job's completion, held open on purpose for the first drain.
     const window = deferred();

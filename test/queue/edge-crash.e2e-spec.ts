@@ -1,18 +1,11 @@
-import { Logger } from '@nestjs/common';
-import { Queue, Worker, type Job } from 'bullmq';
-import { Subject } from 'rxjs';
+import { Worker, type Job } from 'bullmq';
 import { describe, expect, it } from 'vitest';
-import type { HandlerFailure } from '../../libs/messenger-webhook/src/dispatch/handler-failure.js';
 import { prepareDelivery } from '../../libs/messenger-webhook/src/dispatch/prepared-event.js';
-import { ConversationDrain } from '../../libs/messenger-webhook/src/queue/conversation-drain.js';
-import { CONVERSATIONS_PER_DRAIN, DrainJobs, type DrainJobData } from '../../libs/messenger-webhook/src/queue/drain-jobs.js';
-import { MailboxStore } from '../../libs/messenger-webhook/src/queue/mailbox-store.js';
-import { QueueEdge } from '../../libs/messenger-webhook/src/queue/queue-edge.js';
-import { resolveQueueOptions } from '../../libs/messenger-webhook/src/queue/queue-options.js';
+import { CONVERSATIONS_PER_DRAIN, type DrainJobData } from '../../libs/messenger-webhook/src/queue/drain-jobs.js';
 import { MessengerEvents, webhookBody } from 'nestjs-messenger-webhook/testing';
 import { encodeEntry } from '../../libs/messenger-webhook/src/queue/queued-entry.js';
-import { eventually, uniqueQueueName } from './queue-kit.js';
-import { textRecordingRunner, useSuiteRedis } from './queue-parts.js';
+import { eventually } from './queue-kit.js';
+import { useSuiteRedis, wireQueueParts } from './queue-parts.js';
 
 /**
  * An edge that dies between its enqueue script and adding the drain job never answered `200`, so Meta delivers again.
@@ -24,16 +17,8 @@ describe('queue mode: an edge that died between its script and its drain job', (
   const suite = useSuiteRedis();
 
   it('runs every event the dead edge stored once Meta delivers one of its deliveries again, each once', async () => {
-    const { redis, client } = suite;
-    const name = uniqueQueueName('crash');
-    const options = resolveQueueOptions({ connection: redis.url, name }, 4);
-    const queue = new Queue(name, { connection: client, prefix: options.prefix });
-    const mailboxes = new MailboxStore(client, options.prefix, name);
-    const drains = new DrainJobs(queue);
-    const handled: string[] = [];
-    const runner = textRecordingRunner((text) => handled.push(text));
-    const drain = new ConversationDrain(mailboxes, drains, runner, new Subject<HandlerFailure>(), options, new Logger('crash'));
-    const edge = new QueueEdge(client, mailboxes, drains, { dedupeTtl: 60_000, enqueueTimeout: 5_000 }, new Logger('crash'));
+    const { client } = suite;
+    const { name, options, queue, mailboxes, drains, handled, drain, edge } = wireQueueParts(suite, 'crash');
     const worker = new Worker<DrainJobData>(name, (job: Job<DrainJobData>) => drain.process(job), { connection: client, prefix: options.prefix, concurrency: 4 });
     const ann = webhookBody(MessengerEvents.text('from Ann', { sender: 'ANN' }));
     const others = webhookBody([MessengerEvents.text('from Bob', { sender: 'BOB' }), MessengerEvents.text('from Cid', { sender: 'CID' })]);

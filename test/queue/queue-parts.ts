@@ -1,7 +1,17 @@
+import { Logger } from '@nestjs/common';
+import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import { Subject } from 'rxjs';
 import { afterAll, beforeAll } from 'vitest';
 import type { EventRunner } from '../../libs/messenger-webhook/src/dispatch/event-runner.js';
+import type { HandlerFailure } from '../../libs/messenger-webhook/src/dispatch/handler-failure.js';
+import { ConversationDrain } from '../../libs/messenger-webhook/src/queue/conversation-drain.js';
+import { DrainJobs } from '../../libs/messenger-webhook/src/queue/drain-jobs.js';
+import { MailboxStore } from '../../libs/messenger-webhook/src/queue/mailbox-store.js';
+import { QueueEdge } from '../../libs/messenger-webhook/src/queue/queue-edge.js';
+import { resolveQueueOptions } from '../../libs/messenger-webhook/src/queue/queue-options.js';
 import { startRedis, type TestRedis } from '../support/redis-server.js';
+import { uniqueQueueName } from './queue-kit.js';
 
 /** The Redis of a suite that drives the queue's parts directly: its own redis-server and one client. */
 export interface SuiteRedis {
@@ -38,4 +48,17 @@ export function textRecordingRunner(record: (text: string) => void, hold?: () =>
   };
   // Only run() is reached by the drain; the rest of EventRunner is not needed here.
   return runner as unknown as EventRunner;
+}
+
+/** The queue's parts wired as the module wires them, on the suite's Redis, handlers standing in as a text recorder. */
+export function wireQueueParts(suite: SuiteRedis, label: string) {
+  const name = uniqueQueueName(label);
+  const options = resolveQueueOptions({ connection: suite.redis.url, name }, 4);
+  const queue = new Queue(name, { connection: suite.client, prefix: options.prefix });
+  const mailboxes = new MailboxStore(suite.client, options.prefix, name);
+  const drains = new DrainJobs(queue);
+  const handled: string[] = [];
+  const drain = new ConversationDrain(mailboxes, drains, textRecordingRunner((text) => handled.push(text)), new Subject<HandlerFailure>(), options, new Logger(label));
+  const edge = new QueueEdge(suite.client, mailboxes, drains, { dedupeTtl: 60_000, enqueueTimeout: 5_000 }, new Logger(label));
+  return { name, options, queue, mailboxes, drains, handled, drain, edge };
 }
