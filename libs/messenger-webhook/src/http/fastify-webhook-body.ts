@@ -77,10 +77,17 @@ export class FastifyWebhookBody implements OnModuleInit {
       if (request.method !== 'POST' || !urls.has(request.routeOptions?.url ?? '')) return payload;
       if (!JSON_MEDIA_TYPE.test(String(request.headers['content-type'] ?? ''))) return payload;
       const limit = request.routeOptions?.bodyLimit ?? fastify.initialConfig?.bodyLimit ?? FASTIFY_DEFAULT_BODY_LIMIT;
-      const raw = await readAll(payload, request.headers['content-length'], limit, reply);
+      // One turn of the microtask queue lets the connection's current read finish: a body that came in the same
+      // packets as its headers (nearly every delivery) is then buffered whole in the request stream.
+      await undefined;
+      const buffered = takeBuffered(payload, request.headers['content-length'], limit);
+      const raw = buffered ?? (await readAll(payload, request.headers['content-length'], limit, reply));
+      // What Fastify's parser should read when the hook keeps nothing: the request itself, given its bytes back (the
+      // cheap path, as if the hook had not been there), or a copy of what the hook read.
+      const unchanged = () => (buffered ? putBack(payload, buffered) : replay(raw, raw.length));
       if (!mayHoldPoisonedKeys(raw)) {
         request[VETTED_BODY] = true;
-        return replay(raw, raw.length);
+        return unchanged();
       }
       let parsed: unknown;
       let removed: number;
@@ -88,16 +95,37 @@ export class FastifyWebhookBody implements OnModuleInit {
         ({ value: parsed, removed } = parseWithoutPoisonedKeys(raw.toString('utf8')));
       } catch {
         // Not JSON: Fastify's parser says so, as for any other body.
-        return replay(raw, raw.length);
+        return unchanged();
       }
       // Only a key Fastify's parser would refuse (a plain "constructor" is fine) makes the hook keep the body.
-      if (removed === 0) return replay(raw, raw.length);
+      if (removed === 0) return unchanged();
       // Held rather than serialised again for the parser: a body can nest deeper than JSON.stringify recurses.
       request[HELD_BODY] = { raw, parsed };
       this.logger.debug(`Removed ${removed} __proto__ / constructor.prototype keys from a delivery before Fastify's parser saw it`);
       return replay(PLACEHOLDER, raw.length);
     });
   }
+}
+
+/**
+ * The whole body when the request stream already holds every byte its Content-Length announces (within `limit`), taken
+ * out with `read()`; `null` otherwise (a body still arriving, a chunked one, or a stream that is not a Readable).
+ */
+function takeBuffered(payload: NodeJS.ReadableStream, contentLength: string | string[] | undefined, limit: number): Buffer | null {
+  if (!(payload instanceof Readable) || typeof contentLength !== 'string') return null;
+  const length = Number(contentLength);
+  if (!(length > 0) || length > limit || payload.readableLength !== length) return null;
+  const chunk: unknown = payload.read();
+  if (Buffer.isBuffer(chunk) && chunk.length === length) return chunk;
+  // Not what the buffer promised (an encoding set on the stream, say): give back what was taken and read it the slow way.
+  if (chunk !== null) payload.unshift(chunk as Buffer | string);
+  return null;
+}
+
+/** Gives `bytes`, taken out by {@link takeBuffered}, back to the front of the request stream, which Fastify then reads as usual. */
+function putBack(payload: NodeJS.ReadableStream, bytes: Buffer): NodeJS.ReadableStream {
+  payload.unshift(bytes);
+  return payload;
 }
 
 /** A stream of `bytes` for Fastify's parser; `receivedEncodedLength` is how Fastify checks it against Content-Length. */
