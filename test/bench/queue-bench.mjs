@@ -7,6 +7,8 @@
  * Traffic as a busy bot sees it: many conversations (PEOPLE, 20,000), each with a few events at most in a run, so
  * nearly every event finds its conversation idle and needs a drain of its own (a few people writing a lot would let
  * one drain take many events in a row, and flatter the figures).
+ * `BENCH_PROFILE_ROLE=worker` (or `edge`) writes a CPU profile of every process of that role to `.bench/prof`
+ * (summarise one with `node test/bench/top-self.mjs <file>`).
  */
 import { fork, spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
@@ -57,7 +59,9 @@ export async function startRedis(nice = 0) {
 }
 
 export function startProcess(distDir, role, adapter, redisUrl, queueName, nice = 0) {
-  const child = fork(join(distDir, 'queue-server.js'), [role, adapter, redisUrl, queueName], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  // BENCH_PROFILE_ROLE=worker (or edge) writes a CPU profile of each process of that role to .bench/prof (see top-self.mjs).
+  const execArgv = process.env.BENCH_PROFILE_ROLE === role ? ['--cpu-prof', `--cpu-prof-dir=${join(distDir, '../prof')}`] : [];
+  const child = fork(join(distDir, 'queue-server.js'), [role, adapter, redisUrl, queueName], { execArgv, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
   niceOf(child.pid, nice);
   const logged = [];
   const keep = (chunk) => logged.push(...String(chunk).split('\n').filter(Boolean));
