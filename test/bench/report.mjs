@@ -118,7 +118,7 @@ function headline(results) {
     `Library build ${results.library.fingerprint} (${results.library.files} files; commit ${results.library.commit ?? 'n/a'}` +
       `${results.library.uncommittedLibraryChanges ? ` + ${results.library.uncommittedLibraryChanges} uncommitted source changes` : ''})`,
     `Machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node} (${machine.platform}); load average ${machine.loadAverage.join(' ')} at start, ${machine.loadAverageAtEnd.join(' ')} at end`,
-    `HTTP: autocannon on 127.0.0.1, ${config.connections} connections, ${config.rounds} rounds × ${config.seconds} s after ${config.warmupSeconds} s warm-up, a fresh server per round; ` +
+    `HTTP: autocannon on 127.0.0.1, ${config.connections} connections, ${config.rounds} rounds × ${config.seconds} s after ${config.warmupSeconds} s warm-up, fresh servers per round, each round's window cut into ${config.slices ?? 1} slices that take turns between the servers; ` +
       `medians over rounds, ratios are medians of per-round ratios. Bodies: ${config.bodyBytes.single} B (1 message), ${config.bodyBytes.batch} B (${config.batchEvents} messages, ${config.batchSenders} senders, one entry), signed once.`,
     `(b) is MessengerWebhookModule.forRoot defaults (signature check, validation, await) with dedupe: false, because the same body is sent every time and ` +
       `dedupe (on by default, keyed on message.mid) would drop it after the first; (b') keeps dedupe on: every request after the first is a dropped redelivery.`,
@@ -172,7 +172,7 @@ export function renderMarkdown(results) {
     `Measured ${results.date.slice(0, 10)} on ${results.machine.cpu}, ${results.machine.cores} cores, Node ${results.machine.node}, with \`npm run bench\` ` +
       `(load average ${results.machine.loadAverage[0]} at the start: the bench client shares the machine with the server).`,
     `HTTP: autocannon on loopback, ${results.config.connections} connections, median of ${results.config.rounds} rounds × ${results.config.seconds} s, ` +
-      `each round alternating a bare Nest \`@Post()\` route (a) and the module with one no-op \`@OnMessage()\` handler (b), same adapter, same signed body, \`rawBody: true\`. ` +
+      `each round's window cut into ${results.config.slices ?? 1} slices taking turns between a bare Nest \`@Post()\` route (a) and the module with one no-op \`@OnMessage()\` handler (b), same adapter, same signed body, \`rawBody: true\`. ` +
       `(b) uses the defaults (signature check, validation) with \`dedupe: false\`, since the bench resends one body and deduplication would drop it; ` +
       `(b') keeps deduplication on, so it measures the redelivery path.`,
     '',

@@ -31,6 +31,8 @@ const config = {
   seconds: numberFrom('BENCH_SECONDS', quick ? 2 : 3),
   warmupSeconds: numberFrom('BENCH_WARMUP', 1),
   connections: numberFrom('BENCH_CONNECTIONS', 10),
+  /** Slices each round's measured window is cut into, taking turns between the variants (see measureRound). */
+  slices: numberFrom('BENCH_SLICES', quick ? 2 : 6),
   pipelineSeconds: quick ? 2 : 5,
   pipelineProcesses: numberFrom('BENCH_PIPELINE_PROCESSES', quick ? 1 : 3),
   heapBatches: numberFrom('BENCH_HEAP_BATCHES', quick ? 100 : 1000),
@@ -87,39 +89,71 @@ function gitState() {
 
 const failuresOf = (result) => result.non2xx + result.errors + result.timeouts;
 
-/** One round of one variant: fresh server, warm-up, measured window, server killed. */
-async function measure(testCase, variant, payload) {
-  const server = await startServer(distDir, testCase.adapter, variant);
+/**
+ * One round of a case: a fresh server per variant, each warmed up, then the measured window cut into `config.slices`
+ * slices that take turns between the variants (a, b, a, b, ...), so every variant sees the same minutes of the machine:
+ * on this shared machine the speed of the same code drifts by 2x from one few-second stretch to the next, which back to
+ * back windows of several seconds each turned into noise in the ratios. CPU, requests and response times are summed
+ * over each variant's slices. Every server is killed at the end of the round.
+ */
+async function measureRound(testCase, order, payload) {
+  const servers = [];
   try {
-    const url = `http://127.0.0.1:${server.port}/webhook`;
-    const warmup = await load(url, payload, config.warmupSeconds, config.connections);
-    const before = await server.stats();
-    const result = await load(url, payload, config.seconds, config.connections);
-    const after = await server.stats();
-    const cpuMicros = after.cpu.user + after.cpu.system - (before.cpu.user + before.cpu.system);
-    const requests = result.requests.total;
-    const ok = warmup['2xx'] + result['2xx'];
-    const expectedCalls = variant === 'lib-dedupe' ? 1 : ok * (variant === 'bare' ? 1 : testCase.events);
-    return {
-      requestsPerSecond: requests / result.duration,
-      p50: result.latencyMs.p50,
-      p99: result.latencyMs.p99,
-      eventsPerSecond: (requests / result.duration) * testCase.events,
-      cpuMicrosPerRequest: requests > 0 ? cpuMicros / requests : NaN,
-      cpuUserShare: cpuMicros > 0 ? (after.cpu.user - before.cpu.user) / cpuMicros : NaN,
-      requests,
-      non2xx: result.non2xx + warmup.non2xx,
-      errors: result.errors + result.timeouts + warmup.errors + warmup.timeouts,
-      handlerCalls: after.handlerCalls,
-      // With dedupe on, the one body is handled once and every later request is a dropped redelivery.
-      handlerCallsOk: variant === 'lib-dedupe' ? after.handlerCalls === 1 : after.handlerCalls >= expectedCalls,
-      serverLogLines: server.logged.slice(0, 5),
-      serverLogCount: server.logged.length,
-      rssMb: after.rssMb,
-      failed: failuresOf(result) + failuresOf(warmup) > 0,
-    };
+    for (const variant of order) servers.push({ variant, server: await startServer(distDir, testCase.adapter, variant) });
+    const slot = (server) => `http://127.0.0.1:${server.port}/webhook`;
+    const runs = new Map();
+    for (const { variant, server } of servers) {
+      const warmup = await load(slot(server), payload, config.warmupSeconds, config.connections);
+      runs.set(variant, { warmup, cpuMicros: 0, userMicros: 0, requests: 0, seconds: 0, times: [], non2xx: 0, errors: 0, failures: failuresOf(warmup) });
+    }
+    const sliceSeconds = config.seconds / config.slices;
+    for (let slice = 0; slice < config.slices; slice++) {
+      for (const { variant, server } of slice % 2 === 0 ? servers : [...servers].reverse()) {
+        const run = runs.get(variant);
+        const before = await server.stats();
+        const result = await load(slot(server), payload, sliceSeconds, config.connections);
+        const after = await server.stats();
+        run.cpuMicros += after.cpu.user + after.cpu.system - (before.cpu.user + before.cpu.system);
+        run.userMicros += after.cpu.user - before.cpu.user;
+        run.requests += result.requests.total;
+        run.seconds += result.duration;
+        run.times.push(...result.times);
+        run.non2xx += result.non2xx;
+        run.errors += result.errors + result.timeouts;
+        run.failures += failuresOf(result);
+      }
+    }
+    const entry = {};
+    for (const { variant, server } of servers) {
+      const run = runs.get(variant);
+      const { warmup } = run;
+      const after = await server.stats();
+      const ok = warmup['2xx'] + run.requests - run.non2xx;
+      const expectedCalls = variant === 'lib-dedupe' ? 1 : ok * (variant === 'bare' ? 1 : testCase.events);
+      run.times.sort((x, y) => x - y);
+      const at = (quantile) => (run.times.length ? run.times[Math.min(run.times.length - 1, Math.floor(quantile * run.times.length))] : NaN);
+      entry[variant] = {
+        requestsPerSecond: run.requests / run.seconds,
+        p50: at(0.5),
+        p99: at(0.99),
+        eventsPerSecond: (run.requests / run.seconds) * testCase.events,
+        cpuMicrosPerRequest: run.requests > 0 ? run.cpuMicros / run.requests : NaN,
+        cpuUserShare: run.cpuMicros > 0 ? run.userMicros / run.cpuMicros : NaN,
+        requests: run.requests,
+        non2xx: run.non2xx + warmup.non2xx,
+        errors: run.errors + warmup.errors + warmup.timeouts,
+        handlerCalls: after.handlerCalls,
+        // With dedupe on, the one body is handled once and every later request is a dropped redelivery.
+        handlerCallsOk: variant === 'lib-dedupe' ? after.handlerCalls === 1 : after.handlerCalls >= expectedCalls,
+        serverLogLines: server.logged.slice(0, 5),
+        serverLogCount: server.logged.length,
+        rssMb: after.rssMb,
+        failed: run.failures > 0,
+      };
+    }
+    return entry;
   } finally {
-    await server.stop();
+    await Promise.all(servers.map(({ server }) => server.stop()));
   }
 }
 
@@ -138,9 +172,8 @@ async function runHttpCases(payloads) {
     const rounds = [];
     for (let round = 0; round < config.rounds; round++) {
       const order = round % 2 === 0 ? testCase.variants : [...testCase.variants].reverse();
-      const entry = {};
+      const entry = await measureRound(testCase, order, payloads[testCase.events]);
       for (const variant of order) {
-        entry[variant] = await measure(testCase, variant, payloads[testCase.events]);
         const m = entry[variant];
         process.stderr.write(
           `  ${testCase.id} round ${round + 1}/${config.rounds} ${variant.padEnd(10)} ${m.requestsPerSecond.toFixed(0).padStart(6)} req/s ` +

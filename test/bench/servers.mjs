@@ -74,7 +74,8 @@ export function startServer(distDir, adapter, variant, execArgv = []) {
 
 /**
  * POSTs the same signed body for `seconds` over `connections` keep-alive connections. Adds `latencyMs` (p50, p99 of
- * 2xx responses) computed from every response time, because autocannon's own histogram rounds to whole milliseconds.
+ * 2xx responses) computed from every response time, because autocannon's own histogram rounds to whole milliseconds,
+ * and `times` (those response times, sorted) so several loads can be merged.
  */
 export async function load(url, payload, seconds, connections) {
   const times = [];
@@ -85,5 +86,5 @@ export async function load(url, payload, seconds, connections) {
   const result = await instance;
   times.sort((x, y) => x - y);
   const at = (quantile) => (times.length ? times[Math.min(times.length - 1, Math.floor(quantile * times.length))] : NaN);
-  return { ...result, latencyMs: { p50: at(0.5), p99: at(0.99) } };
+  return { ...result, times, latencyMs: { p50: at(0.5), p99: at(0.99) } };
 }
