@@ -27,8 +27,12 @@ export class ConversationScheduler {
     this.limiter = new ConcurrencyLimiter(concurrency);
   }
 
-  /** Chains `task` after the conversation's previous task; resolves with its answer, which may come before its work ends. */
-  schedule<T extends Settling>(conversationKey: string, task: () => Promise<T>): Promise<T> {
+  /**
+   * Chains `task` after the conversation's previous task; resolves with its answer, which may come before its work ends.
+   * A task that runs at once (its conversation idle, a slot free) and answers at once, its work ended, is over when
+   * this returns: its answer comes back as it is, not as a promise.
+   */
+  schedule<T extends Settling>(conversationKey: string, task: () => T | Promise<T>): T | Promise<T> {
     const previous = this.conversations.get(conversationKey);
     if (!previous && this.limiter.tryAcquire()) return this.runNow(conversationKey, task);
     let answer!: (value: T) => void;
@@ -66,12 +70,18 @@ export class ConversationScheduler {
    * The common case, made cheap: the conversation is idle and a slot is free, so the task starts at once and its
    * answer is its own promise. The turn (and the slot) still last until its work ended, as in {@link schedule}.
    */
-  private runNow<T extends Settling>(conversationKey: string, task: () => Promise<T>): Promise<T> {
-    let answer: Promise<T>;
+  private runNow<T extends Settling>(conversationKey: string, task: () => T | Promise<T>): T | Promise<T> {
+    let answer: T | Promise<T>;
     try {
       answer = task();
     } catch (error) {
-      answer = Promise.reject(error);
+      this.limiter.release();
+      return Promise.reject(error);
+    }
+    // Answered at once with its work done: the turn never waited, so there is nothing to record.
+    if (!(answer instanceof Promise) && answer.settled === SETTLED) {
+      this.limiter.release();
+      return answer;
     }
     // Both paths end the turn: a `settled` that rejected must not keep the slot or the conversation.
     const end = () => {
@@ -81,10 +91,10 @@ export class ConversationScheduler {
     };
     // The turn ends in the answer's own reaction when the work ended with it (the usual case), before the caller
     // sees the answer: the conversation's next event then finds it idle and takes this path too.
-    const turn: Promise<void> = answer.then(
-      (value) => (value.settled === SETTLED ? end() : value.settled.then(end, end)),
-      end,
-    );
+    const turn: Promise<void> =
+      answer instanceof Promise
+        ? answer.then((value) => (value.settled === SETTLED ? end() : value.settled.then(end, end)), end)
+        : answer.settled.then(end, end);
     this.conversations.set(conversationKey, turn);
     this.inFlight.add(turn);
     return answer;

@@ -5,6 +5,7 @@ import { isJsonObject } from '../delivery/json.js';
 import { InvalidEvent } from '../events/invalid-event.js';
 import type { MessengerContext } from '../events/messenger-context.js';
 import type { MessengerEvent } from '../events/messenger-event.js';
+import type { InvocationOutcome } from '../handlers/handler-invoker.js';
 import type { MessengerHandlerRegistry, RegisteredHandler } from '../handlers/handler-registry.js';
 import type { Captures } from '../handlers/string-matcher.js';
 import { readEvent } from '../reading/event-reader.js';
@@ -73,8 +74,10 @@ export class EventRunner {
   /**
    * Turns the raw event into its class and calls its handlers; resolves once each call settled or timed out, with
    * a promise of when the timed-out ones really end (whoever schedules events holds their turn until then). Never rejects.
+   * When every call settled while it ran (handlers that returned plain values), the run is returned as it is, not as
+   * a promise: that spares an event most of its promises and microtask turns.
    */
-  async run(prepared: PreparedEvent): Promise<EventRun> {
+  run(prepared: PreparedEvent): EventRun | Promise<EventRun> {
     const { definition, meta, raw } = prepared;
     const event = readEvent(prepared, this.settings.validateEvents);
     let invalid: InvalidEvent | undefined;
@@ -93,7 +96,8 @@ export class EventRunner {
     context ??= Object.assign({ params: NO_PARAMS, reply: this.replyFor(prepared) }, meta);
     // The hot path allocates only what a call needs: reports, and the list of calls still running, are built on failure.
     const call: Call = { prepared, event, stillRunning: undefined };
-    const calls: Promise<boolean>[] = [];
+    const calls: Array<boolean | Promise<boolean>> = [];
+    let pending = false;
     let failures = 0;
     for (const route of routes) {
       let captures: Captures | null = null;
@@ -108,16 +112,12 @@ export class EventRunner {
         continue;
       }
       if (!captures) continue;
-      calls.push(this.call(route.handler, call, hasKeys(captures) ? { ...context, params: captures } : context));
+      const ok = this.call(route.handler, call, hasKeys(captures) ? { ...context, params: captures } : context);
+      if (typeof ok !== 'boolean') pending = true;
+      calls.push(ok);
     }
-    if (calls.length === 1) {
-      if (!(await calls[0]!)) failures++;
-    } else {
-      for (const ok of await Promise.all(calls)) if (!ok) failures++;
-    }
-    const result: EventResult = { outcome, handlerCalls: calls.length, failures, invalid };
-    const { stillRunning } = call;
-    return { result, settled: stillRunning ? Promise.all(stillRunning).then(ignore, ignore) : SETTLED };
+    if (pending) return Promise.all(calls).then((oks) => finish(call, outcome, oks, failures, invalid));
+    return finish(call, outcome, calls as boolean[], failures, invalid);
   }
 
   private replyFor({ meta, raw }: PreparedEvent): ReplyFunction {
@@ -125,13 +125,21 @@ export class EventRunner {
   }
 
   /**
-   * One handler call, then the reply its return value makes; resolves `false` when either failed or timed out. Never
-   * rejects (invokers turn errors into outcomes).
+   * One handler call, then the reply its return value makes; `false` when either failed or timed out. The answer is
+   * given at once when the call settled while it ran and returned nothing to send. Never rejects (invokers turn errors
+   * into outcomes).
    */
-  private async call(handler: RegisteredHandler, call: Call, context: MessengerContext): Promise<boolean> {
+  private call(handler: RegisteredHandler, call: Call, context: MessengerContext): boolean | Promise<boolean> {
     // Inside the scope, client calls that name no page (awaited or not) default to the event's page and platform.
-    let invocation = this.replies?.scopes(context.platform) ? runAsHandlerOf(context, () => handler.invoke(call.event, context)) : handler.invoke(call.event, context);
-    let outcome = this.watchdog ? await this.watchdog.watch(invocation) : await invocation;
+    const invoked = this.replies?.scopes(context.platform) ? runAsHandlerOf(context, () => handler.invoke(call.event, context)) : handler.invoke(call.event, context);
+    if (invoked instanceof Promise || (invoked.status === 'done' && invoked.value !== undefined)) return this.callSettling(handler, call, context, invoked);
+    return this.judge(handler, call, context, invoked);
+  }
+
+  /** The rest of {@link call} when the handler's outcome is still to come, or its return value is a reply to send. */
+  private async callSettling(handler: RegisteredHandler, call: Call, context: MessengerContext, invoked: InvocationOutcome | Promise<InvocationOutcome>): Promise<boolean> {
+    let invocation = Promise.resolve(invoked);
+    let outcome = invoked instanceof Promise ? (this.watchdog ? await this.watchdog.watch(invocation) : await invocation) : invoked;
     let replying = false;
     if (outcome !== TIMED_OUT && outcome.status === 'done' && outcome.value !== undefined) {
       // A returned string or message is sent as a reply (bounded like the call itself); a failed reply fails the call.
@@ -148,6 +156,11 @@ export class EventRunner {
       void late.then((settled) => settled.status === 'failed' && this.reporter.report({ ...base, reason: 'error', error: settled.error }));
       return false;
     }
+    return this.judge(handler, call, context, outcome);
+  }
+
+  /** Reports a failed outcome and logs a skipped one; `true` when the call did its work. */
+  private judge(handler: RegisteredHandler, call: Call, context: MessengerContext, outcome: InvocationOutcome): boolean {
     if (outcome.status === 'failed') {
       this.reporter.report({
         ...this.failureBase(handler, call, context),
@@ -178,6 +191,14 @@ interface Call {
 
 function done(result: EventResult): EventRun {
   return { result, settled: SETTLED };
+}
+
+/** The run of an event once each of its handler calls gave its answer (`oks`). */
+function finish(call: Call, outcome: EventResult['outcome'], oks: readonly boolean[], failures: number, invalid: InvalidEvent | undefined): EventRun {
+  for (const ok of oks) if (!ok) failures++;
+  const result: EventResult = { outcome, handlerCalls: oks.length, failures, invalid };
+  const { stillRunning } = call;
+  return { result, settled: stillRunning ? Promise.all(stillRunning).then(ignore, ignore) : SETTLED };
 }
 
 /** Whether a filter captured anything (cheaper than `Object.keys(captures).length` on the hot path). */

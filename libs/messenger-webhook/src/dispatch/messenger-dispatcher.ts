@@ -40,6 +40,11 @@ export type DeliveryRefusal = 'closing' | 'full';
 export interface AdmittedDelivery {
   /** Resolves once each event's handler calls settled or timed out (what `dispatch()` resolves with). Never rejects. */
   readonly summary: Promise<DispatchSummary>;
+  /**
+   * The summary itself when every handler call of the delivery settled while it was taken in (handlers that returned
+   * plain values); `undefined` when some are still to settle: then wait for {@link summary}.
+   */
+  readonly settled: DispatchSummary | undefined;
   /** Records that the sender was told the delivery arrived (HTTP `200`): its unhandled events now count as acknowledged. */
   acknowledge(): void;
 }
@@ -111,7 +116,7 @@ export class MessengerDispatcher implements OnModuleDestroy {
   admit(envelope: WebhookEnvelope): AdmittedDelivery | DeliveryRefusal {
     if (this.closing) return 'closing';
     // Queue mode: Redis is the buffer, so only the transport decides whether it takes the delivery.
-    if (this.transport) return { summary: this.run(envelope, this.pending.open()), acknowledge: () => undefined };
+    if (this.transport) return { ...this.start(envelope, this.pending.open()), acknowledge: () => undefined };
     if (this.pending.full) {
       if (!this.refusing) {
         this.refusing = true;
@@ -124,7 +129,18 @@ export class MessengerDispatcher implements OnModuleDestroy {
       this.logger.log(`Accepting deliveries again: fewer than maxPendingEvents (${this.pending.limit}) events are pending`);
     }
     const ledger = this.pending.open();
-    return { summary: this.run(envelope, ledger), acknowledge: () => ledger.acknowledge() };
+    return { ...this.start(envelope, ledger), acknowledge: () => ledger.acknowledge() };
+  }
+
+  /** Runs a delivery; its summary as a promise, and as it is when the delivery already settled. */
+  private start(envelope: WebhookEnvelope, ledger: DeliveryLedger): Pick<AdmittedDelivery, 'summary' | 'settled'> {
+    let outcome: DispatchSummary | Promise<DispatchSummary>;
+    try {
+      outcome = this.run(envelope, ledger);
+    } catch (error) {
+      outcome = Promise.reject(error);
+    }
+    return outcome instanceof Promise ? { summary: outcome, settled: undefined } : { summary: Promise.resolve(outcome), settled: outcome };
   }
 
   /**
@@ -138,7 +154,11 @@ export class MessengerDispatcher implements OnModuleDestroy {
     return summary;
   }
 
-  private async run(envelope: WebhookEnvelope, ledger: DeliveryLedger): Promise<DispatchSummary> {
+  /**
+   * Every event of a delivery scheduled in its conversation. The summary comes back as it is when every handler call
+   * settled while the delivery was read (handlers that returned plain values, the usual case), else as a promise.
+   */
+  private run(envelope: WebhookEnvelope, ledger: DeliveryLedger): DispatchSummary | Promise<DispatchSummary> {
     const summary: DispatchSummary = { events: 0, dispatched: 0, invalid: 0, duplicates: 0, handlerCalls: 0, failures: 0 };
     const delivery = prepareDelivery(envelope);
     if (!delivery.platform) {
@@ -149,11 +169,18 @@ export class MessengerDispatcher implements OnModuleDestroy {
     if (this.transport) return this.transport.deliver(delivery, summary);
     ledger.add(delivery.events.length);
     const { events } = delivery;
-    // One event per delivery is what Meta sends most: no Promise.all and no array of promises for it.
-    const runs =
-      events.length === 1
-        ? [await this.scheduler.schedule(events[0]!.conversationKey, () => this.process(events[0]!, ledger))]
-        : await Promise.all(events.map((prepared) => this.scheduler.schedule(prepared.conversationKey, () => this.process(prepared, ledger))));
+    // One event per delivery is what Meta sends most: no array of runs for it.
+    if (events.length === 1) {
+      const run = this.scheduler.schedule(events[0]!.conversationKey, () => this.process(events[0]!, ledger));
+      return run instanceof Promise ? run.then((settled) => this.summarise(summary, [settled])) : this.summarise(summary, [run]);
+    }
+    const runs = events.map((prepared) => this.scheduler.schedule(prepared.conversationKey, () => this.process(prepared, ledger)));
+    if (runs.some((run) => run instanceof Promise)) return Promise.all(runs).then((settled) => this.summarise(summary, settled));
+    return this.summarise(summary, runs as EventRun[]);
+  }
+
+  /** Adds up what became of a delivery's events, and logs its unreadable ones in one line. */
+  private summarise(summary: DispatchSummary, runs: readonly EventRun[]): DispatchSummary {
     let tally: InvalidEventTally | undefined;
     for (const { result } of runs) {
       if (result.outcome === 'duplicate') summary.duplicates++;
@@ -190,23 +217,39 @@ export class MessengerDispatcher implements OnModuleDestroy {
 
   /**
    * One event's turn in its conversation: drops a redelivery, else runs the event; recorded in its delivery's ledger
-   * until its handlers settled. One async layer, not two: this runs once per event. Never rejects.
+   * until its handlers settled. Answered at once when the dedupe store and the handlers answered at once. Never rejects.
    */
-  private async process(prepared: PreparedEvent, ledger: DeliveryLedger): Promise<EventRun> {
+  private process(prepared: PreparedEvent, ledger: DeliveryLedger): EventRun | Promise<EventRun> {
     ledger.start();
-    let run: EventRun;
+    let run: EventRun | Promise<EventRun>;
     try {
-      run = this.redeliveries && (await this.redeliveries.isRedelivery(prepared)) ? DUPLICATE : await this.runner.run(prepared);
+      const redelivery = this.redeliveries ? this.redeliveries.isRedelivery(prepared) : false;
+      if (redelivery instanceof Promise) run = redelivery.then((seen) => (seen ? DUPLICATE : this.runner.run(prepared)));
+      else run = redelivery ? DUPLICATE : this.runner.run(prepared);
     } catch (error) {
-      // Only a bug of the library could land here; it must cost neither the other events nor the process.
-      this.logger.error(`Could not dispatch the ${prepared.definition.kind} event at ${slotPath(prepared.slot)}: ${error instanceof Error ? error.message : String(error)}`);
-      run = NOT_RUN;
+      run = this.notRun(prepared, error);
     }
-    // Nearly every event has no timed-out handler still running: its ledger entry closes now, without a promise.
-    if (run.settled === SETTLED) ledger.finish();
-    else void run.settled.then(() => ledger.finish());
-    return run;
+    if (run instanceof Promise) {
+      return run.then(
+        (settled) => ended(settled, ledger),
+        (error: unknown) => ended(this.notRun(prepared, error), ledger),
+      );
+    }
+    return ended(run, ledger);
   }
+
+  /** Only a bug of the library could land here; it must cost neither the other events nor the process. */
+  private notRun(prepared: PreparedEvent, error: unknown): EventRun {
+    this.logger.error(`Could not dispatch the ${prepared.definition.kind} event at ${slotPath(prepared.slot)}: ${error instanceof Error ? error.message : String(error)}`);
+    return NOT_RUN;
+  }
+}
+
+/** Closes an event's ledger entry once its handlers settled: now for nearly every event, with no promise. */
+function ended(run: EventRun, ledger: DeliveryLedger): EventRun {
+  if (run.settled === SETTLED) ledger.finish();
+  else void run.settled.then(() => ledger.finish());
+  return run;
 }
 
 /** The shutdown log line: how many events a stop loses now (acknowledged) and how many Meta delivers again. */

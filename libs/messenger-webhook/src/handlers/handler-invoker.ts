@@ -21,8 +21,11 @@ export type InvocationOutcome =
   | { readonly status: 'filtered'; readonly error: unknown }
   | { readonly status: 'failed'; readonly error: unknown; readonly filterError?: unknown; readonly stage?: 'guard' };
 
-/** One handler call with every enhancer applied; never rejects. */
-export type Invoker = (event: object, context: MessengerContext) => Promise<InvocationOutcome>;
+/**
+ * One handler call with every enhancer applied; never rejects. A call that settled while it ran (a handler with no
+ * enhancers that returned a plain value or threw) gives its outcome at once rather than a promise of it.
+ */
+export type Invoker = (event: object, context: MessengerContext) => InvocationOutcome | Promise<InvocationOutcome>;
 
 const DONE: InvocationOutcome = Object.freeze({ status: 'done' });
 const SKIPPED: InvocationOutcome = Object.freeze({ status: 'skipped' });
@@ -61,16 +64,19 @@ export class HandlerInvokerFactory {
     if (guards.length === 0 && interceptors.length === 0 && !hasParams) {
       // Nothing to apply (pipes only ever run on decorated parameters): a plain call does what the full chain
       // would, without its per-call allocations, which matter on the hot path.
-      return async (event, context) => {
+      return (event, context) => {
+        const fail = (error: unknown) => this.applyFilters(filters, error, [event, context], instance, callback);
+        let result: unknown;
         try {
-          const result = callback.call(instance, event, context);
-          // Same as the full chain: an Observable is subscribed and waited for, like a promise is awaited.
-          if (isObservable(result)) return doneWith(await lastValueFrom(result, { defaultValue: undefined }));
-          // A plain value is not awaited: awaiting it would only cost a turn of the microtask queue per call.
-          return doneWith(isThenable(result) ? await result : result);
+          result = callback.call(instance, event, context);
         } catch (error) {
-          return this.applyFilters(filters, error, [event, context], instance, callback);
+          return fail(error);
         }
+        // Same as the full chain: an Observable is subscribed and waited for, like a promise is awaited.
+        if (isObservable(result)) return lastValueFrom(result, { defaultValue: undefined }).then(doneWith, fail);
+        if (isThenable(result)) return Promise.resolve(result).then(doneWith, fail);
+        // A plain value settles the call here: no promise, no turn of the microtask queue.
+        return doneWith(result);
       };
     }
     const call = this.externalContextCreator.create(

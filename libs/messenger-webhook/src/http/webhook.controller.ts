@@ -136,7 +136,7 @@ export function createWebhookController(path: string, decorators: readonly Class
           if (error instanceof DeliveryRefusedError) throw new ServiceUnavailableException(error.message);
           throw error;
         }
-      } else if (this.config.dispatch === 'await' && (await this.deadline.watch(delivery.summary)) === TIMED_OUT) {
+      } else if (this.config.dispatch === 'await' && delivery.settled === undefined && (await this.deadline.watch(delivery.summary)) === TIMED_OUT) {
         this.logger.warn(`Answered a delivery at deliveryDeadline (${this.deadline.ms} ms) before its handlers settled: they go on in the background`);
       }
       delivery.acknowledge();

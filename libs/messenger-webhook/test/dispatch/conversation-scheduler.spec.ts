@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConversationScheduler } from '../../src/dispatch/conversation-scheduler.js';
+import { ConversationScheduler, SETTLED } from '../../src/dispatch/conversation-scheduler.js';
 
 interface Gate {
   promise: Promise<void>;
@@ -101,6 +101,40 @@ describe('ConversationScheduler', () => {
     };
     await expect(scheduler.schedule('U1', throwing)).rejects.toThrow('sync boom');
     await expect(scheduler.schedule('U1', async () => ({ settled: Promise.resolve(), ok: true }))).resolves.toMatchObject({ ok: true });
+    await scheduler.idle();
+    expect(scheduler.pending).toBe(0);
+  });
+
+  it('gives back at once the answer of a task that ran at once and ended with it, and leaves its slot and conversation free', () => {
+    const scheduler = new ConversationScheduler(1);
+    const first = scheduler.schedule('U1', () => ({ settled: SETTLED, name: 'a' }));
+    // Not a promise: the caller can use it in the same turn of the event loop.
+    expect(first).toEqual({ settled: SETTLED, name: 'a' });
+    expect(scheduler.pending).toBe(0);
+    // With the only slot or the conversation still held, these would be promises waiting for a turn.
+    expect(scheduler.schedule('U1', () => ({ settled: SETTLED, name: 'b' }))).toEqual({ settled: SETTLED, name: 'b' });
+    expect(scheduler.schedule('U2', () => ({ settled: SETTLED, name: 'c' }))).toEqual({ settled: SETTLED, name: 'c' });
+  });
+
+  it('keeps the conversation behind a task that answered at once while its work goes on, until that work ends', async () => {
+    const scheduler = new ConversationScheduler(4);
+    const work = gate();
+    const started: string[] = [];
+    const first = scheduler.schedule('U1', () => {
+      started.push('a');
+      return { settled: work.promise };
+    });
+    expect(first).not.toBeInstanceOf(Promise);
+    const second = scheduler.schedule('U1', () => {
+      started.push('b');
+      return { settled: SETTLED };
+    });
+    expect(second).toBeInstanceOf(Promise);
+    await settle();
+    expect(started).toEqual(['a']);
+    work.open();
+    await second;
+    expect(started).toEqual(['a', 'b']);
     await scheduler.idle();
     expect(scheduler.pending).toBe(0);
   });
