@@ -42,9 +42,10 @@ interface WebhookRequest {
   [VETTED_BODY]?: boolean;
 }
 
-/** The part of an Express response or a Fastify reply the webhook writes: both have `header(name, value)`. */
+/** The part of an Express response or a Fastify reply the webhook writes: both have `header(name, value)`; Express's also has Node's `setHeader`. */
 interface WebhookResponse {
   header(name: string, value: string): unknown;
+  setHeader?(name: string, value: string): unknown;
 }
 
 const SHUTTING_DOWN = 'Shutting down: deliver again later';
@@ -90,7 +91,7 @@ export function createWebhookController(path: string, decorators: readonly Class
         );
       }
       // Set here, on the answer itself: as a route header it would also label the JSON of a refusal as text.
-      response.header('Content-Type', TEXT_PLAIN);
+      asPlainText(response);
       return challenge;
     }
 
@@ -140,7 +141,7 @@ export function createWebhookController(path: string, decorators: readonly Class
         this.logger.warn(`Answered a delivery at deliveryDeadline (${this.deadline.ms} ms) before its handlers settled: they go on in the background`);
       }
       delivery.acknowledge();
-      response.header('Content-Type', TEXT_PLAIN);
+      asPlainText(response);
       return 'EVENT_RECEIVED';
     }
 
@@ -185,6 +186,15 @@ export function createWebhookController(path: string, decorators: readonly Class
   }
   for (const decorator of decorators) decorator(MessengerWebhookController);
   return MessengerWebhookController;
+}
+
+/**
+ * Labels the answer as plain text. On Express through Node's own `setHeader`: Express's `header()` parses and formats a
+ * Content-Type again on every call, about 10 µs of a single-event request in the bench.
+ */
+function asPlainText(response: WebhookResponse): void {
+  if (typeof response.setHeader === 'function') response.setHeader('Content-Type', TEXT_PLAIN);
+  else response.header('Content-Type', TEXT_PLAIN);
 }
 
 function headerOf(request: WebhookRequest, name: string): string | undefined {
