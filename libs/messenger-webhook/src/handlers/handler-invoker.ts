@@ -65,18 +65,17 @@ export class HandlerInvokerFactory {
       // Nothing to apply (pipes only ever run on decorated parameters): a plain call does what the full chain
       // would, without its per-call allocations, which matter on the hot path.
       return (event, context) => {
-        const fail = (error: unknown) => this.applyFilters(filters, error, [event, context], instance, callback);
         let result: unknown;
         try {
           result = callback.call(instance, event, context);
         } catch (error) {
-          return fail(error);
+          return this.applyFilters(filters, error, [event, context], instance, callback);
         }
+        // A plain value settles the call here: no promise, no turn of the microtask queue, no closure.
+        if (!isObservable(result) && !isThenable(result)) return doneWith(result);
         // Same as the full chain: an Observable is subscribed and waited for, like a promise is awaited.
-        if (isObservable(result)) return lastValueFrom(result, { defaultValue: undefined }).then(doneWith, fail);
-        if (isThenable(result)) return Promise.resolve(result).then(doneWith, fail);
-        // A plain value settles the call here: no promise, no turn of the microtask queue.
-        return doneWith(result);
+        const settling = isObservable(result) ? lastValueFrom(result, { defaultValue: undefined }) : Promise.resolve(result);
+        return settling.then(doneWith, (error: unknown) => this.applyFilters(filters, error, [event, context], instance, callback));
       };
     }
     const call = this.externalContextCreator.create(

@@ -82,12 +82,9 @@ export class FastifyWebhookBody implements OnModuleInit {
       await undefined;
       const buffered = takeBuffered(payload, request.headers['content-length'], limit);
       const raw = buffered ?? (await readAll(payload, request.headers['content-length'], limit, reply));
-      // What Fastify's parser should read when the hook keeps nothing: the request itself, given its bytes back (the
-      // cheap path, as if the hook had not been there), or a copy of what the hook read.
-      const unchanged = () => (buffered ? putBack(payload, buffered) : replay(raw, raw.length));
       if (!mayHoldPoisonedKeys(raw)) {
         request[VETTED_BODY] = true;
-        return unchanged();
+        return unchanged(payload, buffered, raw);
       }
       let parsed: unknown;
       let removed: number;
@@ -95,10 +92,10 @@ export class FastifyWebhookBody implements OnModuleInit {
         ({ value: parsed, removed } = parseWithoutPoisonedKeys(raw.toString('utf8')));
       } catch {
         // Not JSON: Fastify's parser says so, as for any other body.
-        return unchanged();
+        return unchanged(payload, buffered, raw);
       }
       // Only a key Fastify's parser would refuse (a plain "constructor" is fine) makes the hook keep the body.
-      if (removed === 0) return unchanged();
+      if (removed === 0) return unchanged(payload, buffered, raw);
       // Held rather than serialised again for the parser: a body can nest deeper than JSON.stringify recurses.
       request[HELD_BODY] = { raw, parsed };
       this.logger.debug(`Removed ${removed} __proto__ / constructor.prototype keys from a delivery before Fastify's parser saw it`);
@@ -122,9 +119,13 @@ function takeBuffered(payload: NodeJS.ReadableStream, contentLength: string | st
   return null;
 }
 
-/** Gives `bytes`, taken out by {@link takeBuffered}, back to the front of the request stream, which Fastify then reads as usual. */
-function putBack(payload: NodeJS.ReadableStream, bytes: Buffer): NodeJS.ReadableStream {
-  payload.unshift(bytes);
+/**
+ * What Fastify's parser reads when the hook keeps nothing: the request itself with the bytes {@link takeBuffered} took
+ * given back to its front (the cheap path, as if the hook had not been there), or a copy of what the hook read.
+ */
+function unchanged(payload: NodeJS.ReadableStream, buffered: Buffer | null, raw: Buffer): NodeJS.ReadableStream {
+  if (!buffered) return replay(raw, raw.length);
+  payload.unshift(buffered);
   return payload;
 }
 
