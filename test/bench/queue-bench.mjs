@@ -1,7 +1,9 @@
 /**
  * The queue-mode case of `npm run bench`, also runnable alone once the bench is built (`node test/bench/queue-bench.mjs`):
  * a private redis-server, an edge and two worker processes, against the in-process module on the same adapter.
- *  1. Edge answer latency at a fixed 500 deliveries/s (one event each).
+ *  1. Edge answer latency at a steady 500 deliveries/s (one event each), sent evenly (one every 2 ms) by `paced`: not
+ *     autocannon's `overallRate`, which sends each second's quota as one burst at the top of the second (its client
+ *     resets a per-second counter on a 1 s interval), so its latencies are those of a 500-request burst, not of 500/s.
  *  2. End-to-end events/s: N events posted as fast as the edge takes them; time from the first request until the
  *     workers' handlers were called N times (in-process: until the server's handlers were, with dispatch 'await').
  * Traffic as a busy bot sees it: many conversations (PEOPLE, 20,000), each with a few events at most in a run, so
@@ -13,6 +15,7 @@
 import { fork, spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { Agent, request as httpRequest } from 'node:http';
 import { setPriority } from 'node:os';
 import { createServer, Socket } from 'node:net';
 import { join } from 'node:path';
@@ -61,6 +64,8 @@ export async function startRedis(nice = 0) {
 export function startProcess(distDir, role, adapter, redisUrl, queueName, nice = 0) {
   // BENCH_PROFILE_ROLE=worker (or edge) writes a CPU profile of each process of that role to .bench/prof (see top-self.mjs).
   const execArgv = process.env.BENCH_PROFILE_ROLE === role ? ['--cpu-prof', `--cpu-prof-dir=${join(distDir, '../prof')}`] : [];
+  // BENCH_NODE_FLAGS (e.g. `--trace-gc`) adds Node flags to every process, for diagnosis.
+  execArgv.push(...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []));
   const child = fork(join(distDir, 'queue-server.js'), [role, adapter, redisUrl, queueName], { execArgv, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
   niceOf(child.pid, nice);
   const logged = [];
@@ -146,6 +151,61 @@ export function blast(url, { eventsPerDelivery, rate, seconds, amount, connectio
   });
 }
 
+/**
+ * Open-loop load at a steady `rate`: delivery k is due at start + k / rate, whatever the answers before it did, over at
+ * most `connections` keep-alive connections (a delivery due while all are busy waits for one). Latency counts from when
+ * the delivery was due, so a stall of the server (or of this process) shows in full instead of delaying the sends
+ * that would have measured it. Returns the same shape as {@link blast}.
+ */
+export async function paced(url, { eventsPerDelivery, rate, seconds, connections }) {
+  const { hostname, port, pathname } = new URL(url);
+  const agent = new Agent({ keepAlive: true, maxSockets: connections });
+  const total = Math.round(rate * seconds);
+  const first = sequence;
+  const times = [];
+  let non2xx = 0;
+  let errors = 0;
+  const answers = [];
+  const send = (dueAt) =>
+    new Promise((resolve) => {
+      const body = deliveryFor(sequence++, eventsPerDelivery);
+      const signature = `sha256=${createHmac('sha256', APP_SECRET).update(body).digest('hex')}`;
+      const req = httpRequest(
+        { agent, hostname, port, path: pathname, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-hub-signature-256': signature } },
+        (res) => {
+          res.resume();
+          res.on('end', () => {
+            if (res.statusCode === 200) times.push(performance.now() - dueAt);
+            else non2xx++;
+            resolve();
+          });
+        },
+      );
+      req.on('error', () => {
+        errors++;
+        resolve();
+      });
+      req.end(body);
+    });
+  const start = performance.now();
+  let sent = 0;
+  await new Promise((resolve) => {
+    const tick = () => {
+      const due = Math.min(total, Math.floor(((performance.now() - start) * rate) / 1000) + 1);
+      for (; sent < due; sent++) answers.push(send(start + (sent * 1000) / rate));
+      if (sent >= total) return resolve();
+      setTimeout(tick, Math.max(0, start + (sent * 1000) / rate - performance.now()));
+    };
+    tick();
+  });
+  await Promise.all(answers);
+  const duration = (performance.now() - start) / 1000;
+  agent.destroy();
+  times.sort((x, y) => x - y);
+  const at = (q) => (times.length ? times[Math.min(times.length - 1, Math.floor(q * times.length))] : NaN);
+  return { result: { non2xx, errors, timeouts: 0, duration }, ok: times.length, p50: at(0.5), p99: at(0.99), sent: sequence - first };
+}
+
 /** CPU seconds (user + system) a process has used so far, from /proc (Redis is not ours to ask). */
 function procCpuSeconds(pid) {
   try {
@@ -195,7 +255,7 @@ async function measure(distDir, mode, adapter, scenario, nice) {
           () => undefined,
         )
       : null;
-    const run = await blast(url, scenario);
+    const run = scenario.rate ? await paced(url, scenario) : await blast(url, scenario);
     // Only what was acknowledged counts (autocannon may prepare a request it never sends when time is up).
     const events = run.ok * scenario.eventsPerDelivery;
     if (handled && run.ok === scenario.amount) await handled;
