@@ -165,6 +165,7 @@ export async function paced(url, { eventsPerDelivery, rate, seconds, connections
   const times = [];
   let non2xx = 0;
   let errors = 0;
+  const problems = new Set();
   const answers = [];
   const send = (dueAt) =>
     new Promise((resolve) => {
@@ -176,13 +177,17 @@ export async function paced(url, { eventsPerDelivery, rate, seconds, connections
           res.resume();
           res.on('end', () => {
             if (res.statusCode === 200) times.push(performance.now() - dueAt);
-            else non2xx++;
+            else {
+              non2xx++;
+              problems.add(`HTTP ${res.statusCode}`);
+            }
             resolve();
           });
         },
       );
-      req.on('error', () => {
+      req.on('error', (error) => {
         errors++;
+        problems.add(error.message);
         resolve();
       });
       req.end(body);
@@ -203,6 +208,7 @@ export async function paced(url, { eventsPerDelivery, rate, seconds, connections
   agent.destroy();
   times.sort((x, y) => x - y);
   const at = (q) => (times.length ? times[Math.min(times.length - 1, Math.floor(q * times.length))] : NaN);
+  if (problems.size > 0) process.stderr.write(`  paced load: ${non2xx} non-2xx answers, ${errors} errors: ${[...problems].join('; ')}\n`);
   return { result: { non2xx, errors, timeouts: 0, duration }, ok: times.length, p50: at(0.5), p99: at(0.99), sent: sequence - first };
 }
 

@@ -116,7 +116,7 @@ export class MessengerDispatcher implements OnModuleDestroy {
   admit(envelope: WebhookEnvelope): AdmittedDelivery | DeliveryRefusal {
     if (this.closing) return 'closing';
     // Queue mode: Redis is the buffer, so only the transport decides whether it takes the delivery.
-    if (this.transport) return { ...this.start(envelope, this.pending.open()), acknowledge: () => undefined };
+    if (this.transport) return new Admitted(this.start(envelope, this.pending.open()), null);
     if (this.pending.full) {
       if (!this.refusing) {
         this.refusing = true;
@@ -129,18 +129,16 @@ export class MessengerDispatcher implements OnModuleDestroy {
       this.logger.log(`Accepting deliveries again: fewer than maxPendingEvents (${this.pending.limit}) events are pending`);
     }
     const ledger = this.pending.open();
-    return { ...this.start(envelope, ledger), acknowledge: () => ledger.acknowledge() };
+    return new Admitted(this.start(envelope, ledger), ledger);
   }
 
-  /** Runs a delivery; its summary as a promise, and as it is when the delivery already settled. */
-  private start(envelope: WebhookEnvelope, ledger: DeliveryLedger): Pick<AdmittedDelivery, 'summary' | 'settled'> {
-    let outcome: DispatchSummary | Promise<DispatchSummary>;
+  /** Runs a delivery; its summary as it is when the delivery already settled, else as a promise. */
+  private start(envelope: WebhookEnvelope, ledger: DeliveryLedger): DispatchSummary | Promise<DispatchSummary> {
     try {
-      outcome = this.run(envelope, ledger);
+      return this.run(envelope, ledger);
     } catch (error) {
-      outcome = Promise.reject(error);
+      return Promise.reject(error);
     }
-    return outcome instanceof Promise ? { summary: outcome, settled: undefined } : { summary: Promise.resolve(outcome), settled: outcome };
   }
 
   /**
@@ -242,6 +240,32 @@ export class MessengerDispatcher implements OnModuleDestroy {
   private notRun(prepared: PreparedEvent, error: unknown): EventRun {
     this.logger.error(`Could not dispatch the ${prepared.definition.kind} event at ${slotPath(prepared.slot)}: ${error instanceof Error ? error.message : String(error)}`);
     return NOT_RUN;
+  }
+}
+
+/**
+ * An {@link AdmittedDelivery} as one object: no promise is made for a summary nobody asks for (the webhook reads
+ * `settled` first, and a settled delivery is answered without one).
+ */
+class Admitted implements AdmittedDelivery {
+  private promised: Promise<DispatchSummary> | undefined;
+
+  constructor(
+    private readonly outcome: DispatchSummary | Promise<DispatchSummary>,
+    /** `null` in queue mode: the transport's answer is the acknowledgement. */
+    private readonly ledger: DeliveryLedger | null,
+  ) {}
+
+  get summary(): Promise<DispatchSummary> {
+    return (this.promised ??= this.outcome instanceof Promise ? this.outcome : Promise.resolve(this.outcome));
+  }
+
+  get settled(): DispatchSummary | undefined {
+    return this.outcome instanceof Promise ? undefined : this.outcome;
+  }
+
+  acknowledge(): void {
+    this.ledger?.acknowledge();
   }
 }
 

@@ -211,7 +211,13 @@ function messaging<const K extends string, const L extends ListenerName, T>(row:
   const { keys } = row;
   // A key that is there decides, whatever it holds: `"message": "hi"` is a message that cannot be read (an
   // InvalidEvent that would have been a message, naming `message`), not an event of an unknown type.
-  return { ...row, source: 'messaging', fields: [], matches: row.matches ?? ((raw) => keys.some((key) => raw[key] !== undefined)) };
+  return { ...row, source: 'messaging', fields: [], matches: row.matches ?? ((raw) => hasAnyKey(raw, keys)) };
+}
+
+/** Whether `raw` has one of `keys` (a loop, not `some()`: no closure per event and row tried). */
+function hasAnyKey(raw: JsonObject, keys: readonly string[]): boolean {
+  for (const key of keys) if (raw[key] !== undefined) return true;
+  return false;
 }
 
 function changes<const K extends string, const L extends ListenerName, T>(row: ChangesKind<K, L, T>): EventKindDefinition<K, L, T> & { readonly source: 'changes' } {

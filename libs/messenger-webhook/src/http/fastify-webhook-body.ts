@@ -37,7 +37,9 @@ interface HookReply {
   header(name: string, value: string): unknown;
 }
 
-type PreParsingHook = (request: HookRequest, reply: HookReply, payload: NodeJS.ReadableStream) => Promise<NodeJS.ReadableStream>;
+/** Fastify's callback form of the hook: `done(error)`, or `done(null, stream)` with the stream its parser reads. */
+type PreParsingDone = (error: unknown, payload?: NodeJS.ReadableStream) => void;
+type PreParsingHook = (request: HookRequest, reply: HookReply, payload: NodeJS.ReadableStream, done: PreParsingDone) => void;
 
 /** The parts of a Fastify instance the hook uses. */
 interface FastifyInstanceLike {
@@ -73,34 +75,60 @@ export class FastifyWebhookBody implements OnModuleInit {
     if (!adapter || adapter.getType() !== 'fastify') return;
     const fastify = adapter.getInstance() as FastifyInstanceLike;
     const urls = new Set(webhookPaths({ path: this.path, version: this.version }, appRouting(this.appConfig), RequestMethod.POST));
-    fastify.addHook('preParsing', async (request, reply, payload) => {
-      if (request.method !== 'POST' || !urls.has(request.routeOptions?.url ?? '')) return payload;
-      if (!JSON_MEDIA_TYPE.test(String(request.headers['content-type'] ?? ''))) return payload;
+    // The callback form rather than an async hook: no promise chain per request, on every route of the app.
+    fastify.addHook('preParsing', (request, reply, payload, done) => {
+      if (request.method !== 'POST' || !urls.has(request.routeOptions?.url ?? '')) return done(null, payload);
+      if (!JSON_MEDIA_TYPE.test(String(request.headers['content-type'] ?? ''))) return done(null, payload);
       const limit = request.routeOptions?.bodyLimit ?? fastify.initialConfig?.bodyLimit ?? FASTIFY_DEFAULT_BODY_LIMIT;
       // One turn of the microtask queue lets the connection's current read finish: a body that came in the same
       // packets as its headers (nearly every delivery) is then buffered whole in the request stream.
-      await undefined;
-      const buffered = takeBuffered(payload, request.headers['content-length'], limit);
-      const raw = buffered ?? (await readAll(payload, request.headers['content-length'], limit, reply));
-      if (!mayHoldPoisonedKeys(raw)) {
-        request[VETTED_BODY] = true;
-        return unchanged(payload, buffered, raw);
-      }
-      let parsed: unknown;
-      let removed: number;
-      try {
-        ({ value: parsed, removed } = parseWithoutPoisonedKeys(raw.toString('utf8')));
-      } catch {
-        // Not JSON: Fastify's parser says so, as for any other body.
-        return unchanged(payload, buffered, raw);
-      }
-      // Only a key Fastify's parser would refuse (a plain "constructor" is fine) makes the hook keep the body.
-      if (removed === 0) return unchanged(payload, buffered, raw);
-      // Held rather than serialised again for the parser: a body can nest deeper than JSON.stringify recurses.
-      request[HELD_BODY] = { raw, parsed };
-      this.logger.debug(`Removed ${removed} __proto__ / constructor.prototype keys from a delivery before Fastify's parser saw it`);
-      return replay(PLACEHOLDER, raw.length);
+      queueMicrotask(() => {
+        let buffered: Buffer | null;
+        try {
+          buffered = takeBuffered(payload, request.headers['content-length'], limit);
+        } catch (error) {
+          return done(error);
+        }
+        if (buffered) return this.finish(request, payload, done, buffered, buffered);
+        readAll(payload, request.headers['content-length'], limit, reply).then((raw) => this.finish(request, payload, done, null, raw), done);
+      });
     });
+  }
+
+  /** Hands Fastify the stream {@link vet} gives, or its error: `done` is called once, and outside the try (it runs the route). */
+  private finish(request: HookRequest, payload: NodeJS.ReadableStream, done: PreParsingDone, buffered: Buffer | null, raw: Buffer): void {
+    let stream: NodeJS.ReadableStream;
+    try {
+      stream = this.vet(request, payload, buffered, raw);
+    } catch (error) {
+      return done(error);
+    }
+    done(null, stream);
+  }
+
+  /**
+   * What Fastify's parser reads once the hook has the body's bytes (`buffered` when they were taken from the request
+   * stream, to be given back): the request itself when they hold no poisoned key, else `{}`, the body being held.
+   */
+  private vet(request: HookRequest, payload: NodeJS.ReadableStream, buffered: Buffer | null, raw: Buffer): NodeJS.ReadableStream {
+    if (!mayHoldPoisonedKeys(raw)) {
+      request[VETTED_BODY] = true;
+      return unchanged(payload, buffered, raw);
+    }
+    let parsed: unknown;
+    let removed: number;
+    try {
+      ({ value: parsed, removed } = parseWithoutPoisonedKeys(raw.toString('utf8')));
+    } catch {
+      // Not JSON: Fastify's parser says so, as for any other body.
+      return unchanged(payload, buffered, raw);
+    }
+    // Only a key Fastify's parser would refuse (a plain "constructor" is fine) makes the hook keep the body.
+    if (removed === 0) return unchanged(payload, buffered, raw);
+    // Held rather than serialised again for the parser: a body can nest deeper than JSON.stringify recurses.
+    request[HELD_BODY] = { raw, parsed };
+    this.logger.debug(`Removed ${removed} __proto__ / constructor.prototype keys from a delivery before Fastify's parser saw it`);
+    return replay(PLACEHOLDER, raw.length);
   }
 }
 

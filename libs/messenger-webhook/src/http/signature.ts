@@ -18,11 +18,11 @@ export interface SignatureInput {
   allowSha1: boolean;
 }
 
-const SHA256_HEADER = /^sha256=([0-9a-f]{64})$/i;
+const SHA256_HEADER = /^sha256=[0-9a-f]{64}$/i;
 // The received digest is decoded into these rather than a new Buffer per delivery: checking is synchronous.
 const RECEIVED = { sha256: Buffer.alloc(32), sha1: Buffer.alloc(20) };
 const OK = { sha256: Object.freeze({ ok: true, algorithm: 'sha256' }), sha1: Object.freeze({ ok: true, algorithm: 'sha1' }) } as const;
-const SHA1_HEADER = /^sha1=([0-9a-f]{40})$/i;
+const SHA1_HEADER = /^sha1=[0-9a-f]{40}$/i;
 
 /**
  * Checks Meta's HMAC over the raw request bytes. Pure: no Nest, no I/O. The HMAC must run over the bytes
@@ -50,15 +50,15 @@ function compare(
   algorithm: 'sha256' | 'sha1',
   secrets: readonly string[],
 ): SignatureCheck {
-  const match = format.exec(header);
-  if (!match) {
+  // test(), not exec(): no match array per delivery; the digits are read from the header by position.
+  if (!format.test(header)) {
     const name = algorithm === 'sha256' ? 'X-Hub-Signature-256' : 'X-Hub-Signature';
     const hexLength = algorithm === 'sha256' ? 64 : 40;
     return { ok: false, reason: 'malformed', detail: `${name} header must be "${algorithm}=" followed by ${hexLength} hex digits` };
   }
   // The pattern allows exactly the digest's length in hex digits, so every byte is written.
   const received = RECEIVED[algorithm];
-  received.write(match[1]!, 'hex');
+  received.write(header.slice(header.length - 2 * received.length), 'hex');
   // Every secret is tried even after a match so the time taken does not reveal which one matched.
   let matched = false;
   for (const secret of secrets) {

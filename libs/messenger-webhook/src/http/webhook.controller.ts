@@ -26,7 +26,7 @@ import { answerHandshake } from './handshake.js';
 import { DeliveryDeadline } from '../dispatch/delivery-deadline.js';
 import { TIMED_OUT } from '../dispatch/handler-watchdog.js';
 import { DeliveryRefusedError } from '../dispatch/delivery-transport.js';
-import { MessengerDispatcher } from '../dispatch/messenger-dispatcher.js';
+import { MessengerDispatcher, type AdmittedDelivery } from '../dispatch/messenger-dispatcher.js';
 import { MESSENGER_WEBHOOK_CONFIG } from '../messenger-webhook.constants.js';
 import type { ResolvedMessengerWebhookConfig } from '../messenger-webhook.options.js';
 import { HELD_BODY, VETTED_BODY, type HeldBody } from './fastify-webhook-body.js';
@@ -99,7 +99,7 @@ export function createWebhookController(path: string, decorators: readonly Class
     @Post()
     @HttpCode(HttpStatus.OK)
     @Header('X-Content-Type-Options', 'nosniff')
-    async receive(@Req() request: WebhookRequest, @Res({ passthrough: true }) response: WebhookResponse): Promise<string> {
+    receive(@Req() request: WebhookRequest, @Res({ passthrough: true }) response: WebhookResponse): string | Promise<string> {
       if (this.dispatcher.isClosing) throw new ServiceUnavailableException(SHUTTING_DOWN);
       const contentType = headerOf(request, 'content-type') ?? '';
       if (!JSON_MEDIA_TYPE.test(contentType)) {
@@ -127,6 +127,14 @@ export function createWebhookController(path: string, decorators: readonly Class
       if (delivery === 'full') {
         throw new ServiceUnavailableException(`Too many events waiting to be handled (maxPendingEvents (${this.config.maxPendingEvents}) reached): deliver again later`);
       }
+      // Answered at once when nothing is to wait for (handlers that returned plain values, or `dispatch: 'background'`):
+      // no promise per request for Nest to wait on.
+      if (this.dispatcher.hasTransport || (this.config.dispatch === 'await' && delivery.settled === undefined)) return this.answerOnceSettled(delivery, response);
+      return this.answer(delivery, response);
+    }
+
+    /** The answer once the delivery's events are in Redis (queue mode) or its handlers settled, or at the deadline. */
+    private async answerOnceSettled(delivery: AdmittedDelivery, response: WebhookResponse): Promise<string> {
       if (this.dispatcher.hasTransport) {
         // Queue mode answers once the events are in Redis, whatever `dispatch` says (no deadline: a 200 before they
         // are stored would promise what Redis has not done).
@@ -137,9 +145,13 @@ export function createWebhookController(path: string, decorators: readonly Class
           if (error instanceof DeliveryRefusedError) throw new ServiceUnavailableException(error.message);
           throw error;
         }
-      } else if (this.config.dispatch === 'await' && delivery.settled === undefined && (await this.deadline.watch(delivery.summary)) === TIMED_OUT) {
+      } else if ((await this.deadline.watch(delivery.summary)) === TIMED_OUT) {
         this.logger.warn(`Answered a delivery at deliveryDeadline (${this.deadline.ms} ms) before its handlers settled: they go on in the background`);
       }
+      return this.answer(delivery, response);
+    }
+
+    private answer(delivery: AdmittedDelivery, response: WebhookResponse): string {
       delivery.acknowledge();
       asPlainText(response);
       return 'EVENT_RECEIVED';
