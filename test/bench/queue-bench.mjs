@@ -122,14 +122,13 @@ function deliveryFor(sequence, count) {
 // Across runs too: a warm-up body sent again by the measured run would be dropped as a redelivery.
 let sequence = 0;
 
-export function blast(url, { eventsPerDelivery, rate, seconds, amount, connections }) {
+export function blast(url, { eventsPerDelivery, seconds, amount, connections }) {
   const first = sequence;
   const times = [];
   const instance = autocannon({
     url,
     method: 'POST',
     connections,
-    ...(rate ? { overallRate: rate } : {}),
     ...(amount ? { amount } : { duration: seconds }),
     requests: [
       {
@@ -165,6 +164,7 @@ export async function paced(url, { eventsPerDelivery, rate, seconds, connections
   const times = [];
   let non2xx = 0;
   let errors = 0;
+  let timeouts = 0;
   const problems = new Set();
   const answers = [];
   const send = (dueAt) =>
@@ -175,6 +175,12 @@ export async function paced(url, { eventsPerDelivery, rate, seconds, connections
         { agent, hostname, port, path: pathname, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-hub-signature-256': signature } },
         (res) => {
           res.resume();
+          // A response cut off mid-body ends with an error, not 'end'.
+          res.on('error', (error) => {
+            errors++;
+            problems.add(error.message);
+            resolve();
+          });
           res.on('end', () => {
             if (res.statusCode === 200) times.push(performance.now() - dueAt);
             else {
@@ -185,7 +191,15 @@ export async function paced(url, { eventsPerDelivery, rate, seconds, connections
           });
         },
       );
+      // An edge that stops answering must not hang the bench: a delivery unanswered for 10 s counts as a timeout.
+      req.setTimeout(10_000, () => {
+        timeouts++;
+        problems.add('no answer within 10 s');
+        req.destroy();
+        resolve();
+      });
       req.on('error', (error) => {
+        if (req.destroyed && error.message === 'socket hang up') return;
         errors++;
         problems.add(error.message);
         resolve();
@@ -208,8 +222,8 @@ export async function paced(url, { eventsPerDelivery, rate, seconds, connections
   agent.destroy();
   times.sort((x, y) => x - y);
   const at = (q) => (times.length ? times[Math.min(times.length - 1, Math.floor(q * times.length))] : NaN);
-  if (problems.size > 0) process.stderr.write(`  paced load: ${non2xx} non-2xx answers, ${errors} errors: ${[...problems].join('; ')}\n`);
-  return { result: { non2xx, errors, timeouts: 0, duration }, ok: times.length, p50: at(0.5), p99: at(0.99), sent: sequence - first };
+  if (problems.size > 0) process.stderr.write(`  paced load: ${non2xx} non-2xx answers, ${errors} errors, ${timeouts} timeouts: ${[...problems].join('; ')}\n`);
+  return { result: { non2xx, errors, timeouts, duration }, ok: times.length, p50: at(0.5), p99: at(0.99), sent: sequence - first };
 }
 
 /** CPU seconds (user + system) a process has used so far, from /proc (Redis is not ours to ask). */

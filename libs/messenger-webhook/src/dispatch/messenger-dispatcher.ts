@@ -36,9 +36,13 @@ export interface DispatchSummary {
 /** Why {@link MessengerDispatcher.admit} did not take a delivery in: the app is shutting down, or `maxPendingEvents` are pending. */
 export type DeliveryRefusal = 'closing' | 'full';
 
-/** A delivery taken in by {@link MessengerDispatcher.admit}. */
+/** A delivery taken in by {@link MessengerDispatcher.admit} (an object with getters: read its fields, do not spread it). */
 export interface AdmittedDelivery {
-  /** Resolves once each event's handler calls settled or timed out (what `dispatch()` resolves with). Never rejects. */
+  /**
+   * Resolves once each event's handler calls settled or timed out (what `dispatch()` resolves with); never rejects
+   * in-process. In queue mode it resolves once the events are in Redis, and rejects with `DeliveryRefusedError` when
+   * Redis cannot take them.
+   */
   readonly summary: Promise<DispatchSummary>;
   /**
    * The summary itself when every handler call of the delivery settled while it was taken in (handlers that returned

@@ -4,7 +4,10 @@ import { hash } from 'node:crypto';
 const BLOCK_BYTES = { sha256: 64, sha1: 64 } as const;
 /** The length of each digest, in bytes. */
 const DIGEST_BYTES = { sha256: 32, sha1: 20 } as const;
-/** Bodies up to this size are hashed from a buffer kept per secret; bigger ones get one of their own (rare, and short-lived). */
+/**
+ * The size of the buffer kept per secret (its pad, then the body): bodies up to this size less the pad are hashed from
+ * it, bigger ones get one of their own (rare, and short-lived). It holds a copy of the last body until the next one.
+ */
 const KEPT_SCRATCH_BYTES = 64 * 1024;
 
 /** A digest algorithm Meta signs deliveries with. */

@@ -4,7 +4,9 @@ import { hmac } from '../../src/http/hmac.js';
 
 // Secrets shorter than, equal to and longer than the 64-byte block (a long one is hashed first), and non-ASCII ones.
 const SECRETS = ['', 'a', 'bench-app-secret', 'x'.repeat(63), 'y'.repeat(64), 'z'.repeat(65), 'é'.repeat(40), '🔑'.repeat(30), randomBytes(16).toString('hex')];
-const BODIES = [Buffer.alloc(0), Buffer.from('{"object":"page"}'), randomBytes(64), randomBytes(1_000_003)];
+// Big then small, around the buffer each secret keeps (about 1 KB at first, grown up to 64 KB): a smaller body after a
+// bigger one must hash only its own bytes.
+const BODIES = [Buffer.alloc(0), Buffer.from('{"object":"page"}'), randomBytes(64), randomBytes(50_000), randomBytes(2_000), randomBytes(65_472), randomBytes(65_473), randomBytes(1_000_003), randomBytes(300)];
 
 describe('hmac', () => {
   for (const algorithm of ['sha256', 'sha1'] as const) {
