@@ -6,7 +6,7 @@ const BLOCK_BYTES = { sha256: 64, sha1: 64 } as const;
 const DIGEST_BYTES = { sha256: 32, sha1: 20 } as const;
 /**
  * The size of the buffer kept per secret (its pad, then the body): bodies up to this size less the pad are hashed from
- * it, bigger ones get one of their own (rare, and short-lived). It holds a copy of the last body until the next one.
+ * it, bigger ones get one of their own (rare, and short-lived). The body's bytes are cleared once hashed.
  */
 const KEPT_SCRATCH_BYTES = 64 * 1024;
 
@@ -56,6 +56,8 @@ class HmacKey {
     data.copy(inner, block);
     // 'binary' is latin1: one char per byte, so the digest goes back into bytes as it came.
     this.outer.write(hash(this.algorithm, inner.subarray(0, length), 'binary'), block, 'binary');
+    // The kept buffer must not hold the last delivery (people's messages) until the next one comes.
+    inner.fill(0, block, length);
     return hash(this.algorithm, this.outer, 'buffer');
   }
 }
