@@ -96,8 +96,10 @@ export class EventRunner {
     context ??= Object.assign({ params: NO_PARAMS, reply: this.replyFor(prepared) }, meta);
     // The hot path allocates only what a call needs: reports, and the list of calls still running, are built on failure.
     const call: Call = { prepared, event, stillRunning: undefined };
-    const calls: Array<boolean | Promise<boolean>> = [];
-    let pending = false;
+    // Counted as they come; only calls still to settle are kept (an array made for the first of them), so the usual
+    // event (one handler, a plain value) allocates no list.
+    let pending: Array<Promise<boolean>> | undefined;
+    let handlerCalls = 0;
     let failures = 0;
     for (const route of routes) {
       let captures: Captures | null = null;
@@ -113,11 +115,17 @@ export class EventRunner {
       }
       if (!captures) continue;
       const ok = this.call(route.handler, call, hasKeys(captures) ? { ...context, params: captures } : context);
-      if (typeof ok !== 'boolean') pending = true;
-      calls.push(ok);
+      handlerCalls++;
+      if (typeof ok !== 'boolean') (pending ??= []).push(ok);
+      else if (!ok) failures++;
     }
-    if (pending) return Promise.all(calls).then((oks) => finish(call, outcome, oks, failures, invalid));
-    return finish(call, outcome, calls as boolean[], failures, invalid);
+    if (pending) {
+      return Promise.all(pending).then((oks) => {
+        for (const ok of oks) if (!ok) failures++;
+        return finish(call, outcome, handlerCalls, failures, invalid);
+      });
+    }
+    return finish(call, outcome, handlerCalls, failures, invalid);
   }
 
   private replyFor({ meta, raw }: PreparedEvent): ReplyFunction {
@@ -193,10 +201,9 @@ function done(result: EventResult): EventRun {
   return { result, settled: SETTLED };
 }
 
-/** The run of an event once each of its handler calls gave its answer (`oks`). */
-function finish(call: Call, outcome: EventResult['outcome'], oks: readonly boolean[], failures: number, invalid: InvalidEvent | undefined): EventRun {
-  for (const ok of oks) if (!ok) failures++;
-  const result: EventResult = { outcome, handlerCalls: oks.length, failures, invalid };
+/** The run of an event once each of its handler calls gave its answer: `handlerCalls` made, `failures` among them. */
+function finish(call: Call, outcome: EventResult['outcome'], handlerCalls: number, failures: number, invalid: InvalidEvent | undefined): EventRun {
+  const result: EventResult = { outcome, handlerCalls, failures, invalid };
   const { stillRunning } = call;
   return { result, settled: stillRunning ? Promise.all(stillRunning).then(ignore, ignore) : SETTLED };
 }
