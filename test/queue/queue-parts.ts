@@ -9,7 +9,7 @@ import { ConversationDrain } from '../../libs/messenger-webhook/src/queue/conver
 import { DrainJobs } from '../../libs/messenger-webhook/src/queue/drain-jobs.js';
 import { MailboxStore } from '../../libs/messenger-webhook/src/queue/mailbox-store.js';
 import { QueueEdge } from '../../libs/messenger-webhook/src/queue/queue-edge.js';
-import { resolveQueueOptions } from '../../libs/messenger-webhook/src/queue/queue-options.js';
+import { resolveQueueOptions, type MessengerQueueOptions } from '../../libs/messenger-webhook/src/queue/queue-options.js';
 import { startRedis, type TestRedis } from '../support/redis-server.js';
 import { uniqueQueueName } from './queue-kit.js';
 
@@ -51,14 +51,14 @@ export function textRecordingRunner(record: (text: string) => void, hold?: () =>
 }
 
 /** The queue's parts wired as the module wires them, on the suite's Redis, handlers standing in as a text recorder. */
-export function wireQueueParts(suite: SuiteRedis, label: string) {
+export function wireQueueParts(suite: SuiteRedis, label: string, overrides: Partial<MessengerQueueOptions> = {}) {
   const name = uniqueQueueName(label);
-  const options = resolveQueueOptions({ connection: suite.redis.url, name }, 4);
+  const options = resolveQueueOptions({ connection: suite.redis.url, name, ...overrides }, 4);
   const queue = new Queue(name, { connection: suite.client, prefix: options.prefix });
   const mailboxes = new MailboxStore(suite.client, options.prefix, name);
   const drains = new DrainJobs(queue);
   const handled: string[] = [];
   const drain = new ConversationDrain(mailboxes, drains, textRecordingRunner((text) => handled.push(text)), new Subject<HandlerFailure>(), options, new Logger(label));
-  const edge = new QueueEdge(suite.client, mailboxes, drains, { dedupeTtl: 60_000, enqueueTimeout: 5_000 }, new Logger(label));
+  const edge = new QueueEdge(suite.client, mailboxes, drains, { dedupeTtl: 60_000, enqueueTimeout: 5_000, gatherMs: options.gatherMs }, new Logger(label));
   return { name, options, queue, mailboxes, drains, handled, drain, edge };
 }

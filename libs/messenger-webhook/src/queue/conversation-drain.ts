@@ -33,7 +33,7 @@ export class ConversationDrain {
     private readonly drains: DrainJobs,
     private readonly runner: EventRunner,
     failures$: Observable<HandlerFailure>,
-    private readonly settings: Pick<ResolvedQueueOptions, 'attempts' | 'backoff' | 'onDeadLetter' | 'batch' | 'concurrency'>,
+    private readonly settings: Pick<ResolvedQueueOptions, 'attempts' | 'backoff' | 'onDeadLetter' | 'batch' | 'concurrency' | 'gatherMs'>,
     private readonly logger: Logger,
   ) {
     this.slots = new ConcurrencyLimiter(settings.concurrency);
@@ -59,12 +59,22 @@ export class ConversationDrain {
   async process(job: Job<DrainJobData>): Promise<void> {
     const owner = job.id;
     if (!owner) throw new Error('a drain job without an id');
-    const conversations = job.data.cs ?? (await this.mailboxes.claimsOf(owner));
+    const conversations = job.data.cs ?? (await this.gathered(job, owner));
     const results = await Promise.allSettled(conversations.map((conversation) => this.runOrHandBack(conversation, owner)));
     const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
     if (failed) throw failed.reason;
-    // Every conversation it claimed is released or handed over: a retry of this job would have nothing left to do.
-    if (!job.data.cs) await this.mailboxes.dropClaims(owner);
+  }
+
+  /**
+   * The conversations an edge gave drain job `owner`: it waits out the job's gather window (conversations that become
+   * busy meanwhile join it instead of costing a job of their own), then closes it to new ones and reads its claims list.
+   * Each conversation leaves that list as the drain releases or hands it over, so a finished job leaves none.
+   */
+  private async gathered(job: Job<DrainJobData>, owner: string): Promise<string[]> {
+    // The job's timestamp is the edge's clock: never wait longer than the window, whatever the skew.
+    const wait = Math.min(this.settings.gatherMs, job.timestamp + this.settings.gatherMs - Date.now());
+    if (wait > 0 && !this.closing) await new Promise((resolve) => setTimeout(resolve, wait));
+    return this.mailboxes.close(owner);
   }
 
   /** Drains one conversation for drain job `owner`, while that job owns it. */

@@ -1,7 +1,13 @@
 import type { Redis as RedisClient } from 'ioredis';
 import { QueueKeys } from './queue-keys.js';
 import { TurnBatch } from './turn-batch.js';
-import { ACK_AND_TAKE, CLAIM, DEAD_LETTER, DROP, ENQUEUE, REPLAY, type TakeReply } from './queue-scripts.js';
+import { ACK_AND_TAKE, CLAIM, CLOSE, DEAD_LETTER, DROP, ENQUEUE, REPLAY, type TakeReply } from './queue-scripts.js';
+
+/**
+ * How long a claims list may outlive its drain job: a job added again for a redelivery reads it within Meta's retry
+ * period, and a list of a job that never ran must not stay forever.
+ */
+const CLAIMS_TTL_MS = 7 * 24 * 3_600_000;
 
 /** What {@link MailboxStore.enqueue} says about one event: its code, and the drain job that must exist for it ('' for none). */
 export interface EnqueueReply {
@@ -36,6 +42,7 @@ export interface DeadLetterRecord {
 interface ScriptedClient {
   mwEnqueue(...args: Array<string | number>): Promise<[number[], string[]]>;
   mwClaim(...args: Array<string | number>): Promise<string[]>;
+  mwClose(...args: Array<string | number>): Promise<string[]>;
   mwAckAndTake(...args: Array<string | number>): Promise<Array<string | number>>;
   mwDeadLetter(...args: Array<string | number>): Promise<[string, number, number]>;
   mwReplay(...args: Array<string | number>): Promise<number>;
@@ -64,6 +71,7 @@ export class MailboxStore {
       ['mwReplay', REPLAY],
       ['mwDrop', DROP],
       ['mwClaim', CLAIM],
+      ['mwClose', CLOSE],
     ] as const) {
       // defineCommand runs EVALSHA and loads the script again after a Redis restart (NOSCRIPT).
       if (!(command in redis)) redis.defineCommand(command, { lua });
@@ -72,22 +80,23 @@ export class MailboxStore {
   }
 
   /**
-   * Records and enqueues the events of one or more deliveries in one atomic step. Idle conversations are claimed for the
-   * drain jobs `<jobPrefix>-<n>` (n < jobs), `perJob` conversations to each, and listed in their claims lists; the reply
-   * names, per event, the job that must exist.
+   * Records and enqueues the events of one or more deliveries in one atomic step. Idle conversations join drain job
+   * `join` while it is open and has room, or are claimed for the new drain jobs `<jobPrefix>-<n>` (n < jobs), `perJob`
+   * conversations to each, open for `gatherMs`; all are listed in their job's claims list. The reply names, per event,
+   * the job that must exist.
    */
   async enqueue(
     events: ReadonlyArray<{ eventId: string; conversation: string; entry: string }>,
-    dedupeTtl: number,
-    now: number,
+    settings: { readonly dedupeTtl: number; readonly gatherMs: number },
     jobPrefix: string,
     perJob: number,
     jobs: number,
+    join = '',
   ): Promise<EnqueueReply> {
     const { keys } = this;
-    const keyList: string[] = [keys.pending, keys.depth, keys.blocked, keys.owner];
-    for (let index = 0; index < jobs; index++) keyList.push(keys.claims(`${jobPrefix}-${index}`));
-    const args: Array<string | number> = [dedupeTtl, now, jobPrefix, perJob, jobs];
+    const keyList: string[] = [keys.pending, keys.depth, keys.blocked, keys.owner, keys.open(join), keys.claims(join)];
+    for (let index = 0; index < jobs; index++) keyList.push(keys.claims(`${jobPrefix}-${index}`), keys.open(`${jobPrefix}-${index}`));
+    const args: Array<string | number> = [settings.dedupeTtl, Date.now(), jobPrefix, perJob, jobs, settings.gatherMs, join, CLAIMS_TTL_MS];
     for (const event of events) {
       keyList.push(keys.seen(event.eventId), keys.mailbox(event.conversation));
       args.push(event.conversation, event.entry);
@@ -96,14 +105,12 @@ export class MailboxStore {
     return { codes: codes as EnqueueCode[], owners };
   }
 
-  /** The conversations an edge claimed for drain job `jobId` (see {@link enqueue}). */
-  claimsOf(jobId: string): Promise<string[]> {
-    return this.redis.lrange(this.keys.claims(jobId), 0, -1);
-  }
-
-  /** Forgets the claims list of a drain job that finished. */
-  async dropClaims(jobId: string): Promise<void> {
-    await this.redis.del(this.keys.claims(jobId));
+  /**
+   * Closes drain job `jobId` to new conversations and returns the conversations it owns of those an edge gave it (see
+   * {@link enqueue}). The list empties itself as the job releases or hands over each conversation.
+   */
+  close(jobId: string): Promise<string[]> {
+    return this.scripted.mwClose(2, this.keys.open(jobId), this.keys.claims(jobId));
   }
 
   /**
@@ -120,7 +127,7 @@ export class MailboxStore {
     const keyList = [keys.runs, keys.pending, keys.depth, keys.blocked, keys.owner];
     const args: string[] = [];
     for (const request of requests) {
-      keyList.push(keys.mailbox(request.conversation));
+      keyList.push(keys.mailbox(request.conversation), keys.claims(request.job));
       args.push(request.conversation, request.ackId, request.job, request.handover);
     }
     const flat = await this.scripted.mwAckAndTake(keyList.length, ...keyList, ...args);
@@ -131,7 +138,7 @@ export class MailboxStore {
   async deadLetter(conversation: string, job: string, eventId: string, error: string, block: boolean, handover = ''): Promise<TakeReply> {
     const { keys } = this;
     const reply = await this.scripted.mwDeadLetter(
-      8,
+      9,
       keys.mailbox(conversation),
       keys.runs,
       keys.pending,
@@ -140,6 +147,7 @@ export class MailboxStore {
       keys.deadIndex,
       keys.dead(eventId),
       keys.owner,
+      keys.claims(job),
       conversation,
       eventId,
       error,
@@ -160,7 +168,8 @@ export class MailboxStore {
   /** Claims for drain job `job` the conversations still owned as found (`found`: conversation -> owner or ''); returns those claimed. */
   claim(job: string, found: ReadonlyArray<readonly [conversation: string, owner: string]>): Promise<string[]> {
     const { keys } = this;
-    return this.scripted.mwClaim(2 + found.length, keys.owner, keys.blocked, ...found.map(([conversation]) => keys.mailbox(conversation)), job, ...found.flat());
+    const perConversation = found.flatMap(([conversation, owner]) => [keys.mailbox(conversation), keys.claims(owner)]);
+    return this.scripted.mwClaim(2 + perConversation.length, keys.owner, keys.blocked, ...perConversation, job, ...found.flat());
   }
 
   /**

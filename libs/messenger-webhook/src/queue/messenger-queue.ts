@@ -79,7 +79,7 @@ export class MessengerQueue implements OnModuleInit, OnApplicationBootstrap, OnM
       this.dispatcher.useTransport(new WorkerOnlyTransport(this.logger));
     } else {
       const dedupeTtl = this.config.dedupe ? options.dedupeTtl : 0;
-      this.dispatcher.useTransport(new QueueEdge(client, mailboxes, drains, { dedupeTtl, enqueueTimeout: options.enqueueTimeout }, this.logger));
+      this.dispatcher.useTransport(new QueueEdge(client, mailboxes, drains, { dedupeTtl, enqueueTimeout: options.enqueueTimeout, gatherMs: options.gatherMs }, this.logger));
     }
     this.logger.log(`Queue mode (${options.role}) on ${describeConnection(options.connection)}, queue "${options.prefix}:${options.name}"`);
     // Start-up waits a little for Redis so the first deliveries are not refused, but never fails for it: the edge

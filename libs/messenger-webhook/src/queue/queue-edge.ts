@@ -28,12 +28,14 @@ interface QueuedEvent {
 export class QueueEdge implements DeliveryTransport {
   private readonly outage: RateLimitedLog;
   private readonly batch = new TurnBatch<QueuedEvent, EnqueueCode>((events) => this.write(events), MAX_EVENTS_PER_WRITE);
+  /** The last drain job this edge added, known to exist, that may still take conversations until `until` (epoch ms). */
+  private open: { readonly id: string; readonly until: number } | null = null;
 
   constructor(
     private readonly redis: RedisClient,
     private readonly mailboxes: MailboxStore,
     private readonly drains: DrainJobs,
-    private readonly settings: { readonly dedupeTtl: number; readonly enqueueTimeout: number },
+    private readonly settings: { readonly dedupeTtl: number; readonly enqueueTimeout: number; readonly gatherMs: number },
     private readonly logger: Logger,
   ) {
     this.outage = new RateLimitedLog((message) => this.logger.error(message));
@@ -63,24 +65,45 @@ export class QueueEdge implements DeliveryTransport {
   }
 
   /**
-   * One script call for the events of every delivery of this turn, and the drain jobs for the conversations it claims,
-   * sent together: the jobs go out right behind the script on the same connection, so Redis runs the script first and
-   * the edge waits one round trip, not two. A job whose conversations all turned out busy finds its claims list empty
-   * and completes at once.
+   * One script call for the events of every delivery of this turn, and the drain jobs for the conversations it claims.
+   * While the last drain job this edge added is still open (no worker started it, its gather window has not passed),
+   * idle conversations join it and no job is added: at moderate rates several events share a BullMQ job. Otherwise
+   * the new jobs go out right behind the script on the same connection, so Redis runs the script first and the edge
+   * waits one round trip, not two; a job whose conversations all turned out busy finds its claims list empty and
+   * completes at once. Only when joining fails (the job started meanwhile, or is full) are new jobs added after the script.
    */
   private async write(events: QueuedEvent[]): Promise<EnqueueCode[]> {
     const prefix = this.drains.newId();
     const count = Math.ceil(events.length / CONVERSATIONS_PER_DRAIN);
-    const jobs = new Map<string, null>(Array.from({ length: count }, (_unused, index) => [`${prefix}-${index}`, null]));
-    const enqueued = this.mailboxes.enqueue(events, this.settings.dedupeTtl, Date.now(), prefix, CONVERSATIONS_PER_DRAIN, count);
-    const added = this.drains.add(jobs);
-    const [{ codes, owners }] = await this.bounded(Promise.all([enqueued, added]));
+    const started = Date.now();
+    const join = this.open !== null && this.open.until > started ? this.open.id : '';
+    const enqueued = this.mailboxes.enqueue(events, this.settings, prefix, CONVERSATIONS_PER_DRAIN, count, join);
+    let codes: EnqueueCode[];
+    let owners: string[];
+    let added: ReadonlySet<string>;
+    if (join === '') {
+      const jobs = new Map<string, null>(Array.from({ length: count }, (_unused, index) => [`${prefix}-${index}`, null]));
+      [{ codes, owners }] = await this.bounded(Promise.all([enqueued, this.drains.add(jobs)]));
+      added = new Set(jobs.keys());
+    } else {
+      ({ codes, owners } = await this.bounded(enqueued));
+      const fresh = new Map<string, null>();
+      for (const owner of owners) if (owner.startsWith(prefix)) fresh.set(owner, null);
+      if (fresh.size > 0) await this.bounded(this.drains.add(fresh));
+      added = new Set([join, ...fresh.keys()]);
+    }
+    // The newest job this write added that took a conversation is the one later writes may join.
+    if (this.settings.gatherMs > 0) {
+      let newest = -1;
+      for (const owner of owners) if (owner.startsWith(prefix)) newest = Math.max(newest, Number(owner.slice(prefix.length + 1)));
+      if (newest >= 0) this.open = { id: `${prefix}-${newest}`, until: started + this.settings.gatherMs };
+    }
     // A redelivery whose conversation is owned by a job of an earlier write (perhaps of an edge that died before adding
     // it): add that job again, a no-op when it exists. Before the 200, like every job.
     const earlier = new Map<string, null>();
     codes.forEach((code, index) => {
       const owner = owners[index];
-      if (code === EnqueueCode.DuplicateWaiting && owner && !jobs.has(owner)) earlier.set(owner, null);
+      if (code === EnqueueCode.DuplicateWaiting && owner && !added.has(owner)) earlier.set(owner, null);
     });
     if (earlier.size > 0) await this.bounded(this.drains.add(earlier));
     return codes;

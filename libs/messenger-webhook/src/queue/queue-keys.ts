@@ -37,6 +37,14 @@ export class QueueKeys {
     return `${this.base}claims:${jobId}`;
   }
 
+  /**
+   * Set while drain job `jobId`, added by an edge, still takes idle conversations: until a worker starts it or its
+   * gather window passes (STRING with a TTL).
+   */
+  open(jobId: string): string {
+    return `${this.base}open:${jobId}`;
+  }
+
   /** Conversations with events waiting, scored by when their head event started waiting (ZSET). */
   get pending(): string {
     return `${this.base}pending`;

@@ -18,25 +18,32 @@ end
 // Reads the next event of a conversation for its drain `job`: nothing when another drain owns the conversation (length
 // -1), when it is blocked or empty (both release it: a blocked one is claimed again by its replay or drop, an empty one
 // by its next event), or when `handover` names the drain job that takes the conversation over (a yield, a retry after
-// backoff, a worker closing). Counts the start (a worker that dies mid-handler has still used an attempt).
-// Returns { entry, starts, length }.
+// backoff, a worker closing). Counts the start (a worker that dies mid-handler has still used an attempt). Whenever the
+// job does not keep the conversation, it leaves the job's claims list too: a finished job's list is then gone with no
+// command of its own. Returns { entry, starts, length }.
 const TAKE = `
-local function take(box, runs, pending, blocked, owner, conversation, job, handover)
-  if redis.call('HGET', owner, conversation) ~= job then return { '', 0, -1 } end
+local function take(box, runs, pending, blocked, owner, claims, conversation, job, handover)
+  if redis.call('HGET', owner, conversation) ~= job then
+    redis.call('LREM', claims, 0, conversation)
+    return { '', 0, -1 }
+  end
   local head = redis.call('LINDEX', box, 0)
   if not head then
     redis.call('ZREM', pending, conversation)
     redis.call('HDEL', owner, conversation)
+    redis.call('LREM', claims, 0, conversation)
     return { '', 0, 0 }
   end
   local length = redis.call('LLEN', box)
   if redis.call('HEXISTS', blocked, conversation) == 1 then
     redis.call('HDEL', owner, conversation)
+    redis.call('LREM', claims, 0, conversation)
     return { '', 0, length }
   end
   redis.call('ZADD', pending, timeOf(head), conversation)
   if handover ~= '' then
     redis.call('HSET', owner, conversation, handover)
+    redis.call('LREM', claims, 0, conversation)
     return { '', 0, length }
   end
   return { head, redis.call('HINCRBY', runs, idOf(head), 1), length }
@@ -44,40 +51,55 @@ end
 `;
 
 /**
- * Enqueues the events of one or more deliveries. KEYS: pending, depth, blocked, owner, then the claims list of each
- * new drain job, then (seen, mailbox) per event. ARGV: dedupe TTL in ms (0 = no dedupe), now, drain job id prefix,
- * conversations per new drain job, number of new drain jobs, then (conversation, entry) per event. An idle conversation
- * (no owner, not blocked) that gets an event is claimed for new drain job `<prefix>-<n>` (`per` conversations to each)
- * and listed in its claims list. Returns { codes, owners }, per event: 1 queued, 2 queued behind others (a drain owns
- * it, or it is blocked), 0 a redelivery, 3 a redelivery whose mailbox still waits; owners names the drain job that must
- * exist for codes 1 and 3 ('' for a blocked conversation): a crash between this script and adding that job must not
- * strand the conversation, so a redelivery adds it again (a no-op when it exists).
+ * Enqueues the events of one or more deliveries. KEYS: pending, depth, blocked, owner, the open mark and claims list of
+ * the drain job to join (any two keys when there is none), then (claims list, open mark) of each new drain job, then
+ * (seen, mailbox) per event. ARGV: dedupe TTL in ms (0 = no dedupe), now, drain job id prefix, conversations per drain
+ * job, number of new drain jobs, gather window in ms (0 = none), drain job id to join ('' = none), claims list TTL in ms,
+ * then (conversation, entry) per event. An idle conversation (no owner, not blocked) that gets an event joins the drain
+ * job to join while that job is still open (no worker has started it, its gather window has not passed) and has room;
+ * otherwise it is claimed for new drain job `<prefix>-<n>` (`per` conversations to each), which is open for the gather
+ * window from its first claim. Either way it is listed in the job's claims list. Returns { codes, owners }, per event: 1
+ * queued, 2 queued behind others (a drain owns it, or it is blocked), 0 a redelivery, 3 a redelivery whose mailbox still
+ * waits; owners names the drain job that must exist for codes 1 and 3 ('' for a blocked conversation): a crash between
+ * this script and adding that job must not strand the conversation, so a redelivery adds it again (a no-op when it
+ * exists), and that job reads every conversation it owns from its claims list.
  */
 export const ENQUEUE = `
 local ttl = tonumber(ARGV[1])
-local prefix, per, jobs = ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
+local prefix, per, jobs, gather, join, claimsTtl = ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6]), ARGV[7], ARGV[8]
+local joinable = join ~= '' and redis.call('EXISTS', KEYS[5]) == 1
 local claimed = 0
 local codes, owners = {}, {}
 local function ownerOf(conversation)
   if redis.call('HEXISTS', KEYS[3], conversation) == 1 then return '' end
   local owner = redis.call('HGET', KEYS[4], conversation)
   if owner then return owner end
+  if joinable and redis.call('LLEN', KEYS[6]) < per then
+    redis.call('HSET', KEYS[4], conversation, join)
+    redis.call('RPUSH', KEYS[6], conversation)
+    return join
+  end
   local chunk = math.min(math.floor(claimed / per), jobs - 1)
   claimed = claimed + 1
   owner = prefix .. '-' .. chunk
   redis.call('HSET', KEYS[4], conversation, owner)
-  redis.call('RPUSH', KEYS[5 + chunk], conversation)
+  local claims = KEYS[7 + 2 * chunk]
+  if redis.call('RPUSH', claims, conversation) == 1 then
+    redis.call('PEXPIRE', claims, claimsTtl)
+    if gather > 0 then redis.call('SET', KEYS[8 + 2 * chunk], '1', 'PX', gather) end
+  end
   return owner
 end
-for i = 1, (#KEYS - 4 - jobs) / 2 do
-  local box = KEYS[4 + jobs + 2 * i]
-  local conversation = ARGV[4 + 2 * i]
+local base = 6 + 2 * jobs
+for i = 1, (#KEYS - base) / 2 do
+  local box = KEYS[base + 2 * i]
+  local conversation = ARGV[7 + 2 * i]
   local fresh = true
-  if ttl > 0 then fresh = redis.call('SET', KEYS[3 + jobs + 2 * i], '1', 'PX', ttl, 'NX') end
+  if ttl > 0 then fresh = redis.call('SET', KEYS[base - 1 + 2 * i], '1', 'PX', ttl, 'NX') end
   codes[i], owners[i] = 0, ''
   if fresh then
     redis.call('INCR', KEYS[2])
-    local first = redis.call('RPUSH', box, ARGV[5 + 2 * i]) == 1
+    local first = redis.call('RPUSH', box, ARGV[8 + 2 * i]) == 1
     local owned = redis.call('HGET', KEYS[4], conversation)
     if owned then
       codes[i] = 2
@@ -95,17 +117,26 @@ return { codes, owners }
 `;
 
 /**
+ * Closes a drain job the edge added to conversations joining it, and returns those it owns: the conversations its
+ * claims list still holds. KEYS: the job's open mark, its claims list.
+ */
+export const CLOSE = `
+redis.call('DEL', KEYS[1])
+return redis.call('LRANGE', KEYS[2], 0, -1)
+`;
+
+/**
  * For each of several conversations: acknowledges the event its drain just handled (pops it only if it is still the
  * head: an orphaned run of a worker that lost its lock cannot pop someone else's event), then takes the next or hands
- * the conversation over. KEYS: runs, pending, depth, blocked, owner, then the mailbox per conversation. ARGV, per
- * conversation: conversation, id to acknowledge ('' for none), drain job id, drain job id to hand over to ('' to take
- * the next). Returns { entry, starts, length } per conversation, flattened.
+ * the conversation over. KEYS: runs, pending, depth, blocked, owner, then (mailbox, claims list of the drain job) per
+ * conversation. ARGV, per conversation: conversation, id to acknowledge ('' for none), drain job id, drain job id to
+ * hand over to ('' to take the next). Returns { entry, starts, length } per conversation, flattened.
  */
 export const ACK_AND_TAKE = `${HEAD_HELPERS}${TAKE}
 local runs, pending, depth, blocked, owner = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local replies = {}
-for i = 1, #KEYS - 5 do
-  local box = KEYS[5 + i]
+for i = 1, (#KEYS - 5) / 2 do
+  local box = KEYS[4 + 2 * i]
   local id = ARGV[4 * i - 2]
   if id ~= '' then
     local head = redis.call('LINDEX', box, 0)
@@ -115,7 +146,7 @@ for i = 1, #KEYS - 5 do
       redis.call('HDEL', runs, id)
     end
   end
-  local reply = take(box, runs, pending, blocked, owner, ARGV[4 * i - 3], ARGV[4 * i - 1], ARGV[4 * i])
+  local reply = take(box, runs, pending, blocked, owner, KEYS[5 + 2 * i], ARGV[4 * i - 3], ARGV[4 * i - 1], ARGV[4 * i])
   replies[#replies + 1], replies[#replies + 2], replies[#replies + 3] = reply[1], reply[2], reply[3]
 end
 return replies
@@ -123,11 +154,11 @@ return replies
 
 /**
  * Moves the head event to the dead letters, then blocks the conversation (releasing it) or takes the next event or
- * hands it over. KEYS: mailbox, runs, pending, depth, blocked, dead index, dead record, owner. ARGV: conversation, id,
- * error, now, '1' to block, drain job id, drain job id to hand over to ('' to take the next).
+ * hands it over. KEYS: mailbox, runs, pending, depth, blocked, dead index, dead record, owner, claims list of the drain
+ * job. ARGV: conversation, id, error, now, '1' to block, drain job id, drain job id to hand over to ('' to take the next).
  */
 export const DEAD_LETTER = `${HEAD_HELPERS}${TAKE}
-local box, runs, pending, depth, blocked, owner = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[8]
+local box, runs, pending, depth, blocked, owner, claims = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[8], KEYS[9]
 local conversation, id = ARGV[1], ARGV[2]
 local head = redis.call('LINDEX', box, 0)
 if head and idOf(head) == id then
@@ -142,22 +173,23 @@ if head and idOf(head) == id then
     redis.call('ZREM', pending, conversation)
   end
 end
-return take(box, runs, pending, blocked, owner, conversation, ARGV[6], ARGV[7])
+return take(box, runs, pending, blocked, owner, claims, conversation, ARGV[6], ARGV[7])
 `;
 
 /**
  * Claims conversations that have events waiting and no live drain for a new drain job (the safety net's repair).
- * KEYS: owner, blocked, then the mailbox per conversation. ARGV: new drain job id, then (conversation, owner it was
- * found with, '' for none) per conversation; a conversation whose owner changed meanwhile is left alone. Returns the
- * conversations claimed.
+ * KEYS: owner, blocked, then (mailbox, claims list of the owner it was found with) per conversation. ARGV: new drain
+ * job id, then (conversation, owner it was found with, '' for none) per conversation; a conversation whose owner
+ * changed meanwhile is left alone. Returns the conversations claimed.
  */
 export const CLAIM = `
 local claimed = {}
-for i = 1, #KEYS - 2 do
+for i = 1, (#KEYS - 2) / 2 do
   local conversation, expected = ARGV[2 * i], ARGV[2 * i + 1]
   local owner = redis.call('HGET', KEYS[1], conversation) or ''
-  if owner == expected and redis.call('LLEN', KEYS[2 + i]) > 0 and redis.call('HEXISTS', KEYS[2], conversation) == 0 then
+  if owner == expected and redis.call('LLEN', KEYS[1 + 2 * i]) > 0 and redis.call('HEXISTS', KEYS[2], conversation) == 0 then
     redis.call('HSET', KEYS[1], conversation, ARGV[1])
+    redis.call('LREM', KEYS[2 + 2 * i], 0, conversation)
     claimed[#claimed + 1] = conversation
   end
 end

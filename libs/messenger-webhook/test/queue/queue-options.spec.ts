@@ -16,6 +16,7 @@ describe('resolveQueueOptions', () => {
       lockDuration: 30_000,
       batch: 50,
       enqueueTimeout: 5_000,
+      gatherMs: 5,
     });
     expect(DEFAULT_DEDUPE_TTL).toBeGreaterThanOrEqual(36 * 3_600_000);
   });
@@ -28,6 +29,8 @@ describe('resolveQueueOptions', () => {
     expect(() => resolveQueueOptions({ connection: 'redis://x', onDeadLetter: 'drop' as never }, 1)).toThrow('queue.onDeadLetter');
     expect(() => resolveQueueOptions({ connection: 'redis://x', prefix: 'a:b' }, 1)).toThrow("queue.prefix must be a non-empty string without ':'");
     expect(() => resolveQueueOptions({ connection: 'redis://x', backoff: { type: 'linear' as never, delay: 1 } }, 1)).toThrow('queue.backoff');
+    expect(() => resolveQueueOptions({ connection: 'redis://x', gatherMs: -1 }, 1)).toThrow('queue.gatherMs must be a whole number of ms >= 0');
+    expect(resolveQueueOptions({ connection: 'redis://x', gatherMs: 0 }, 1).gatherMs).toBe(0);
   });
 
   it('accepts ioredis options and clients as connection', () => {
