@@ -5,8 +5,8 @@ import type { Job, Queue } from 'bullmq';
 export const DRAIN_JOB = 'drain';
 
 /**
- * What a drain job carries: the conversations it may own (their events wait in their mailboxes; one another drain owns
- * is skipped), or nothing when an edge added it again for a redelivery, and the job reads them from its claims list.
+ * What a drain job carries: the conversations it owns (their events wait in their mailboxes), or nothing when an edge
+ * added it: conversations may join it until a worker closes it, and the job then reads them from its claims list.
  */
 export interface DrainJobData {
   /** The conversation keys (`object|page|person`). */
@@ -30,7 +30,7 @@ export class DrainJobs {
   }
 
   /**
-   * Adds drain jobs, by id, with the conversations each may own (`null`: the job reads its claims list); `delay` (ms) makes
+   * Adds drain jobs, by id, with the conversations each owns (`null`: the job reads its claims list); `delay` (ms) makes
    * them wait first (a retry's backoff).
    */
   async add(jobs: ReadonlyMap<string, readonly string[] | null>, delay = 0): Promise<void> {
