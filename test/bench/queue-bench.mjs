@@ -11,6 +11,8 @@
  * one drain take many events in a row, and flatter the figures).
  * `BENCH_REDIS_UNIX=1` connects every process to Redis over a Unix socket instead of loopback TCP (what a Redis on the
  * same host allows; about 5% less CPU per event here).
+ * `BENCH_GATHER_MS=N` sets `queue.gatherMs` of the edge and workers; `BENCH_TRACE=1` keeps each paced answer's due
+ * time and latency (`trace`), for finding stalls.
  * `BENCH_PROFILE_ROLE=worker` (or `edge`) writes a CPU profile of every process of that role to `.bench/prof`
  * (summarise one with `node test/bench/top-self.mjs <file>`).
  */
@@ -125,8 +127,21 @@ function deliveryFor(sequence, count) {
 // Across runs too: a warm-up body sent again by the measured run would be dropped as a redelivery.
 let sequence = 0;
 
+/**
+ * The next `count` signed deliveries, built before the clock starts: Meta's signing does not run on the measured
+ * machine, so the load generator should not take the CPU it costs from the processes under test.
+ */
+function prepared(count, eventsPerDelivery) {
+  return Array.from({ length: count }, () => {
+    const body = deliveryFor(sequence++, eventsPerDelivery);
+    return { body, signature: `sha256=${createHmac('sha256', APP_SECRET).update(body).digest('hex')}` };
+  });
+}
+
 export function blast(url, { eventsPerDelivery, seconds, amount, connections }) {
   const first = sequence;
+  const ready = amount ? prepared(amount, eventsPerDelivery) : [];
+  let next = 0;
   const times = [];
   const instance = autocannon({
     url,
@@ -136,8 +151,8 @@ export function blast(url, { eventsPerDelivery, seconds, amount, connections }) 
     requests: [
       {
         setupRequest: (request) => {
-          const body = deliveryFor(sequence++, eventsPerDelivery);
-          const signature = `sha256=${createHmac('sha256', APP_SECRET).update(body).digest('hex')}`;
+          // autocannon may prepare a request or two beyond `amount`: those are built here.
+          const { body, signature } = ready[next++] ?? prepared(1, eventsPerDelivery)[0];
           return { ...request, body, headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature } };
         },
       },
@@ -170,10 +185,12 @@ export async function paced(url, { eventsPerDelivery, rate, seconds, connections
   let timeouts = 0;
   const problems = new Set();
   const answers = [];
-  const send = (dueAt) =>
+  const ready = prepared(total, eventsPerDelivery);
+  // BENCH_TRACE=1 keeps (due time, latency) of every answer, for finding stalls.
+  const trace = [];
+  const send = (dueAt, index) =>
     new Promise((resolve) => {
-      const body = deliveryFor(sequence++, eventsPerDelivery);
-      const signature = `sha256=${createHmac('sha256', APP_SECRET).update(body).digest('hex')}`;
+      const { body, signature } = ready[index];
       const req = httpRequest(
         { agent, hostname, port, path: pathname, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-hub-signature-256': signature } },
         (res) => {
@@ -185,7 +202,10 @@ export async function paced(url, { eventsPerDelivery, rate, seconds, connections
             resolve();
           });
           res.on('end', () => {
-            if (res.statusCode === 200) times.push(performance.now() - dueAt);
+            if (res.statusCode === 200) {
+              times.push(performance.now() - dueAt);
+              if (process.env.BENCH_TRACE) trace.push([dueAt - start, performance.now() - dueAt]);
+            }
             else {
               non2xx++;
               problems.add(`HTTP ${res.statusCode}`);
@@ -214,7 +234,7 @@ export async function paced(url, { eventsPerDelivery, rate, seconds, connections
   await new Promise((resolve) => {
     const tick = () => {
       const due = Math.min(total, Math.floor(((performance.now() - start) * rate) / 1000) + 1);
-      for (; sent < due; sent++) answers.push(send(start + (sent * 1000) / rate));
+      for (; sent < due; sent++) answers.push(send(start + (sent * 1000) / rate, sent));
       if (sent >= total) return resolve();
       setTimeout(tick, Math.max(0, start + (sent * 1000) / rate - performance.now()));
     };
@@ -226,7 +246,7 @@ export async function paced(url, { eventsPerDelivery, rate, seconds, connections
   times.sort((x, y) => x - y);
   const at = (q) => (times.length ? times[Math.min(times.length - 1, Math.floor(q * times.length))] : NaN);
   if (problems.size > 0) process.stderr.write(`  paced load: ${non2xx} non-2xx answers, ${errors} errors, ${timeouts} timeouts: ${[...problems].join('; ')}\n`);
-  return { result: { non2xx, errors, timeouts, duration }, ok: times.length, p50: at(0.5), p99: at(0.99), sent: sequence - first };
+  return { result: { non2xx, errors, timeouts, duration }, ok: times.length, p50: at(0.5), p99: at(0.99), sent: sequence - first, trace };
 }
 
 /** CPU seconds (user + system) a process has used so far, from /proc (Redis is not ours to ask). */

@@ -25,7 +25,7 @@ class NoopBot {
 async function main(): Promise<void> {
   const [role, adapter, redisUrl, queueName] = process.argv.slice(2) as ['edge' | 'worker' | 'inprocess', 'express' | 'fastify', string, string];
   const options: MessengerWebhookOptions = { verifyToken: VERIFY_TOKEN, appSecret: APP_SECRET };
-  if (role !== 'inprocess') options.queue = { connection: redisUrl.startsWith('/') ? { path: redisUrl } : redisUrl, name: queueName, role, concurrency: 32 };
+  if (role !== 'inprocess') options.queue = { connection: redisUrl.startsWith('/') ? { path: redisUrl } : redisUrl, name: queueName, role, concurrency: 32, ...(process.env.BENCH_GATHER_MS ? { gatherMs: Number(process.env.BENCH_GATHER_MS) } : {}) };
   @Module({ imports: [MessengerWebhookModule.forRoot(options)], providers: role === 'edge' ? [] : [NoopBot] })
   class BenchModule {}
   let app: INestApplication | INestApplicationContext;
