@@ -71,6 +71,8 @@ export function startProcess(distDir, role, adapter, redisUrl, queueName, nice =
   const execArgv = process.env.BENCH_PROFILE_ROLE === role ? ['--cpu-prof', `--cpu-prof-dir=${join(distDir, '../prof')}`] : [];
   // BENCH_NODE_FLAGS (e.g. `--trace-gc`) adds Node flags to every process, for diagnosis.
   execArgv.push(...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []));
+  // BENCH_EDGE_FLAGS adds Node flags to the process that answers HTTP only (the edge, or the in-process server).
+  if (role !== 'worker') execArgv.push(...(process.env.BENCH_EDGE_FLAGS?.split(' ').filter(Boolean) ?? []));
   const child = fork(join(distDir, 'queue-server.js'), [role, adapter, redisUrl, queueName], { execArgv, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
   niceOf(child.pid, nice);
   const logged = [];

@@ -37,7 +37,7 @@ describe('queue mode: a busy worker hands back the conversations it has no room 
       const drain = new ConversationDrain(mailboxes, drains, runnerOf(label, slow), new Subject<HandlerFailure>(), options, new Logger(label));
       return new Worker<DrainJobData>(name, (job: Job<DrainJobData>) => drain.process(job), { connection: client, prefix: 'mw', concurrency });
     };
-    const edge = new QueueEdge(client, mailboxes, drains, { dedupeTtl: 60_000, enqueueTimeout: 5_000, gatherMs: 5 }, new Logger('room'));
+    const edge = new QueueEdge(client, mailboxes, drains, { dedupeTtl: 60_000, enqueueTimeout: 5_000, gatherMs: 10 }, new Logger('room'));
     const workers: Worker[] = [];
     try {
       // Three idle conversations in one delivery: one drain job owns all three, and the one-slot worker is the only one up.

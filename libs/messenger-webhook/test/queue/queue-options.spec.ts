@@ -16,7 +16,7 @@ describe('resolveQueueOptions', () => {
       lockDuration: 30_000,
       batch: 50,
       enqueueTimeout: 5_000,
-      gatherMs: 5,
+      gatherMs: 10,
     });
     expect(DEFAULT_DEDUPE_TTL).toBeGreaterThanOrEqual(36 * 3_600_000);
   });
