@@ -5,7 +5,7 @@
  *
  * Flags: `--quick` (2 short rounds, 100k-event heap run: for trying the script, not for figures), `--no-build`,
  * `--no-queue` (skip the queue-mode case, which needs redis-server), `--queue-only` (only the queue-mode case),
- * `--fastify` (the queue case on Fastify instead of Express), `--nice=N` (queue workers at nice N, the edge and Redis at
+ * `--express` / `--fastify` (the queue case on that adapter only; by default it runs on both), `--nice=N` (queue workers at nice N, the edge and Redis at
  * 0, as if the workers had machines of their own), `--cases=latency-500,throughput-batch10,throughput-single` (queue cases to run).
  * Environment: BENCH_ROUNDS, BENCH_SECONDS, BENCH_WARMUP, BENCH_CONNECTIONS, BENCH_HEAP_BATCHES, BENCH_PIPELINE_PROCESSES (median of that many pipeline processes, default 3) override the defaults;
  * BENCH_CASES (comma-separated HTTP case ids, e.g. `fastify-single,express-single`) runs only those HTTP cases, and
@@ -261,8 +261,10 @@ async function main() {
       heap: await runPipeline(['heap', String(config.heapBatches)]),
     };
   }
-  const adapter = args.has('--fastify') ? 'fastify' : 'express';
-  const queue = args.has('--no-queue') ? null : await runQueueBench(distDir, { quick, adapter, ...queueFlags(process.argv) });
+  const adapters = args.has('--fastify') ? ['fastify'] : args.has('--express') ? ['express'] : ['express', 'fastify'];
+  const queues = [];
+  if (!args.has('--no-queue')) for (const adapter of adapters) queues.push(await runQueueBench(distDir, { quick, adapter, ...queueFlags(process.argv) }));
+  const queueText = queues.map(renderQueue).join('\n');
   const results = {
     date: new Date(started).toISOString(),
     durationSeconds: (Date.now() - started) / 1000,
@@ -272,24 +274,24 @@ async function main() {
     targets: TARGETS,
     http,
     pipeline,
-    queue,
+    queues,
   };
   mkdirSync(outDir, { recursive: true });
   if (queueOnly) {
     writeFileSync(join(outDir, 'results-queue.json'), `${JSON.stringify(results, null, 2)}\n`);
-    writeFileSync(join(outDir, 'results-queue.md'), renderQueue(queue));
-    console.log(renderQueue(queue));
+    writeFileSync(join(outDir, 'results-queue.md'), queueText);
+    console.log(queueText);
     console.log(`Written: .bench/results-queue.json, .bench/results-queue.md (${results.durationSeconds.toFixed(0)} s; load average ${results.machine.loadAverage.join(' ')} at the start, ${results.machine.loadAverageAtEnd.join(' ')} at the end)`);
-    if (queue.cases.some((entry) => entry.failed > 0)) process.exitCode = 1;
+    if (queues.some((queue) => queue.cases.some((entry) => entry.failed > 0))) process.exitCode = 1;
     return;
   }
   const table = renderTable(results);
   writeFileSync(join(outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
-  if (pipeline) writeFileSync(join(outDir, 'results.md'), renderMarkdown(results) + (queue ? `\n${renderQueue(queue)}` : ''));
+  if (pipeline) writeFileSync(join(outDir, 'results.md'), renderMarkdown(results) + (queues.length ? `\n${queueText}` : ''));
   console.log(table.text);
-  if (queue) console.log(`\n${renderQueue(queue)}`);
+  if (queues.length) console.log(`\n${queueText}`);
   console.log(`Written: .bench/results.json, .bench/results.md (${results.durationSeconds.toFixed(0)} s)`);
-  if (table.failed) process.exitCode = 1;
+  if (table.failed || queues.some((queue) => queue.cases.some((entry) => entry.failed > 0))) process.exitCode = 1;
 }
 
 main().catch((error) => {
