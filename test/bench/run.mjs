@@ -6,7 +6,7 @@
  * Flags: `--quick` (2 short rounds, 100k-event heap run: for trying the script, not for figures), `--no-build`,
  * `--no-queue` (skip the queue-mode case, which needs redis-server), `--queue-only` (only the queue-mode case),
  * `--express` / `--fastify` (the queue case on that adapter only; by default it runs on both), `--nice=N` (queue workers at nice N, the edge and Redis at
- * 0, as if the workers had machines of their own), `--cases=latency-500,throughput-batch10,throughput-single` (queue cases to run).
+ * 0, as if the workers had machines of their own), `--cases=latency-500,latency-500-semi4,throughput-batch10,throughput-single` (queue cases to run; the semi4 case runs on Express only).
  * Environment: BENCH_ROUNDS, BENCH_SECONDS, BENCH_WARMUP, BENCH_CONNECTIONS, BENCH_HEAP_BATCHES, BENCH_PIPELINE_PROCESSES (median of that many pipeline processes, default 3) override the defaults;
  * BENCH_CASES (comma-separated HTTP case ids, e.g. `fastify-single,express-single`) runs only those HTTP cases, and
  * `--no-pipeline` skips the in-process pipeline runs: both for quick iteration, not for the published figures.
