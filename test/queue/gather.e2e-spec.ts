@@ -1,7 +1,8 @@
 import { Worker, type Job } from 'bullmq';
 import { describe, expect, it } from 'vitest';
 import { prepareDelivery } from '../../libs/messenger-webhook/src/dispatch/prepared-event.js';
-import type { DrainJobData } from '../../libs/messenger-webhook/src/queue/drain-jobs.js';
+import { CONVERSATIONS_PER_DRAIN, type DrainJobData } from '../../libs/messenger-webhook/src/queue/drain-jobs.js';
+import { encodeEntry } from '../../libs/messenger-webhook/src/queue/queued-entry.js';
 import { MessengerEvents, webhookBody } from 'nestjs-messenger-webhook/testing';
 import { eventually } from './queue-kit.js';
 import { useSuiteRedis, wireQueueParts } from './queue-parts.js';
@@ -51,6 +52,25 @@ describe('queue mode: deliveries that come one after another share a drain job',
       expect(await suite.client.keys(`${options.prefix}:${name}:mw:claims:*`)).toEqual([]);
     } finally {
       await worker.close();
+      await queue.close();
+    }
+  });
+
+  it('keeps a job open for the rest of its window by Redis clock, and closes a job that took nothing at once', async () => {
+    const { mailboxes, drains, queue } = wireQueueParts(suite, 'gather-close', { gatherMs: 60_000 });
+    try {
+      const prepared = prepareDelivery(webhookBody(MessengerEvents.text('from ANN', { sender: 'ANN' }))).events[0]!;
+      const prefix = drains.newId();
+      const event = { eventId: prepared.meta.eventId, conversation: prepared.conversationKey, entry: encodeEntry(prepared, Date.now()) };
+      const stored = await mailboxes.enqueue([event], { dedupeTtl: 60_000, gatherMs: 60_000 }, prefix, CONVERSATIONS_PER_DRAIN, 1);
+      expect(stored.owners).toEqual([`${prefix}-0`]);
+      const open = await mailboxes.close(`${prefix}-0`, false);
+      expect(open.wait).toBeGreaterThan(50_000);
+      expect(open.conversations).toEqual([]);
+      expect(await mailboxes.close(`${prefix}-0`, true)).toEqual({ wait: 0, conversations: [prepared.conversationKey] });
+      // A job whose conversations all turned out busy never got a mark: nothing to wait for.
+      expect(await mailboxes.close(`${drains.newId()}-0`, false)).toEqual({ wait: 0, conversations: [] });
+    } finally {
       await queue.close();
     }
   });

@@ -11,6 +11,9 @@ import { backoffDelay, type ResolvedQueueOptions } from './queue-options.js';
 import { decodeEntry, entryId } from './queued-entry.js';
 import type { TakeReply } from './queue-scripts.js';
 
+/** The longest a drain waits for its gather window to close, whatever an edge configured. */
+const MAX_GATHER_WAIT_MS = 1_000;
+
 /** How long a conversation of a drain job waits for a free slot on its worker before it goes back to the queue. */
 export const HAND_BACK_AFTER_MS = 1_000;
 
@@ -59,22 +62,23 @@ export class ConversationDrain {
   async process(job: Job<DrainJobData>): Promise<void> {
     const owner = job.id;
     if (!owner) throw new Error('a drain job without an id');
-    const conversations = job.data.cs ?? (await this.gathered(job, owner));
+    const conversations = job.data.cs ?? (await this.gathered(owner));
     const results = await Promise.allSettled(conversations.map((conversation) => this.runOrHandBack(conversation, owner)));
     const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
     if (failed) throw failed.reason;
   }
 
   /**
-   * The conversations an edge gave drain job `owner`: it waits out the job's gather window (conversations that become
-   * busy meanwhile join it instead of costing a job of their own), then closes it to new ones and reads its claims list.
-   * Each conversation leaves that list as the drain releases or hands it over, so a finished job leaves none.
+   * The conversations an edge gave drain job `owner`: while the job's gather window is open (by Redis's clock; a job
+   * that took no conversation has none) it waits (conversations that become busy meanwhile join it instead of costing a
+   * job of their own), then closes it to new ones and reads its claims list. Each conversation leaves that list as the
+   * drain releases or hands it over, so a finished job leaves none.
    */
-  private async gathered(job: Job<DrainJobData>, owner: string): Promise<string[]> {
-    // The job's timestamp is the edge's clock: never wait longer than the window, whatever the skew.
-    const wait = Math.min(this.settings.gatherMs, job.timestamp + this.settings.gatherMs - Date.now());
-    if (wait > 0 && !this.closing) await new Promise((resolve) => setTimeout(resolve, wait));
-    return this.mailboxes.close(owner);
+  private async gathered(owner: string): Promise<string[]> {
+    const first = await this.mailboxes.close(owner, this.closing);
+    if (first.wait === 0) return first.conversations;
+    await new Promise((resolve) => setTimeout(resolve, Math.min(first.wait, MAX_GATHER_WAIT_MS)));
+    return (await this.mailboxes.close(owner, true)).conversations;
   }
 
   /** Drains one conversation for drain job `owner`, while that job owns it. */

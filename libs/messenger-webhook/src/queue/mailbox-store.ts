@@ -42,7 +42,7 @@ export interface DeadLetterRecord {
 interface ScriptedClient {
   mwEnqueue(...args: Array<string | number>): Promise<[number[], string[]]>;
   mwClaim(...args: Array<string | number>): Promise<string[]>;
-  mwClose(...args: Array<string | number>): Promise<string[]>;
+  mwClose(...args: Array<string | number>): Promise<Array<string | number>>;
   mwAckAndTake(...args: Array<string | number>): Promise<Array<string | number>>;
   mwDeadLetter(...args: Array<string | number>): Promise<[string, number, number]>;
   mwReplay(...args: Array<string | number>): Promise<number>;
@@ -107,10 +107,12 @@ export class MailboxStore {
 
   /**
    * Closes drain job `jobId` to new conversations and returns the conversations it owns of those an edge gave it (see
-   * {@link enqueue}). The list empties itself as the job releases or hands over each conversation.
+   * {@link enqueue}); unless `now`, a job whose gather window is still open stays open and `wait` says for how many ms.
+   * The list empties itself as the job releases or hands over each conversation.
    */
-  close(jobId: string): Promise<string[]> {
-    return this.scripted.mwClose(2, this.keys.open(jobId), this.keys.claims(jobId));
+  async close(jobId: string, now: boolean): Promise<{ wait: number; conversations: string[] }> {
+    const [wait, ...conversations] = await this.scripted.mwClose(2, this.keys.open(jobId), this.keys.claims(jobId), now ? '1' : '0');
+    return { wait: Number(wait), conversations: conversations.map(String) };
   }
 
   /**

@@ -66,11 +66,12 @@ export class QueueEdge implements DeliveryTransport {
 
   /**
    * One script call for the events of every delivery of this turn, and the drain jobs for the conversations it claims.
-   * While the last drain job this edge added is still open (no worker started it, its gather window has not passed),
+   * While the last drain job this edge added is still open (its gather window has not passed, so no worker closed it),
    * idle conversations join it and no job is added: at moderate rates several events share a BullMQ job. Otherwise
    * the new jobs go out right behind the script on the same connection, so Redis runs the script first and the edge
-   * waits one round trip, not two; a job whose conversations all turned out busy finds its claims list empty and
-   * completes at once. Only when joining fails (the job started meanwhile, or is full) are new jobs added after the script.
+   * waits one round trip, not two; a job whose conversations all turned out busy has no open mark and an empty claims
+   * list, and completes at once. Only when joining fails (the job was closed meanwhile, or is full) are new jobs added
+   * after the script.
    */
   private async write(events: QueuedEvent[]): Promise<EnqueueCode[]> {
     const prefix = this.drains.newId();

@@ -38,7 +38,7 @@ export class QueueKeys {
   }
 
   /**
-   * Set while drain job `jobId`, added by an edge, still takes idle conversations: until a worker starts it or its
+   * Set while drain job `jobId`, added by an edge, still takes idle conversations: until a worker closes it or its
    * gather window passes (STRING with a TTL).
    */
   open(jobId: string): string {

@@ -51,7 +51,7 @@ export interface MessengerQueueOptions {
   /** Ms the edge waits for Redis before it answers `503` (default 5 000; Meta gives up after 20 s). */
   enqueueTimeout?: number;
   /**
-   * Ms a new drain job keeps taking the conversations that become busy after it, before a worker starts it (default 10;
+   * Ms a new drain job keeps taking the conversations that become busy after it, before a worker closes it (default 10;
    * 0 turns it off): at moderate rates several events share one BullMQ job, at the cost of up to this much handler delay.
    */
   gatherMs?: number;
@@ -77,7 +77,7 @@ export interface ResolvedQueueOptions {
 /** 48 hours: Meta retries a failed delivery for about 36 hours; the margin covers reports of longer windows. */
 export const DEFAULT_DEDUPE_TTL = 48 * 3_600_000;
 
-/** 10 ms: at 500 events/s it lets about five events share a BullMQ job, and no person notices it in a reply. */
+/** 10 ms: at 500 events/s on one edge it lets about five events share a BullMQ job, and no person notices it in a reply. */
 export const DEFAULT_GATHER_MS = 10;
 
 const PREFIX = 'MessengerWebhookModule: queue.';

@@ -56,7 +56,7 @@ end
  * (seen, mailbox) per event. ARGV: dedupe TTL in ms (0 = no dedupe), now, drain job id prefix, conversations per drain
  * job, number of new drain jobs, gather window in ms (0 = none), drain job id to join ('' = none), claims list TTL in ms,
  * then (conversation, entry) per event. An idle conversation (no owner, not blocked) that gets an event joins the drain
- * job to join while that job is still open (no worker has started it, its gather window has not passed) and has room;
+ * job to join while that job is still open (its gather window has not passed, so no worker closed it) and has room;
  * otherwise it is claimed for new drain job `<prefix>-<n>` (`per` conversations to each), which is open for the gather
  * window from its first claim. Either way it is listed in the job's claims list. Returns { codes, owners }, per event: 1
  * queued, 2 queued behind others (a drain owns it, or it is blocked), 0 a redelivery, 3 a redelivery whose mailbox still
@@ -118,11 +118,19 @@ return { codes, owners }
 
 /**
  * Closes a drain job the edge added to conversations joining it, and returns those it owns: the conversations its
- * claims list still holds. KEYS: the job's open mark, its claims list.
+ * claims list still holds. Unless ARGV[1] is '1' (close now), a job still open is left open and the reply says how
+ * long its window has left, by Redis's clock. KEYS: the job's open mark, its claims list. Returns { ms left (0:
+ * closed), conversation... }.
  */
 export const CLOSE = `
+if ARGV[1] ~= '1' then
+  local left = redis.call('PTTL', KEYS[1])
+  if left > 0 then return { left } end
+end
 redis.call('DEL', KEYS[1])
-return redis.call('LRANGE', KEYS[2], 0, -1)
+local reply = redis.call('LRANGE', KEYS[2], 0, -1)
+table.insert(reply, 1, 0)
+return reply
 `;
 
 /**
