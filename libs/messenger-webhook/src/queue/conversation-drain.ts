@@ -36,7 +36,7 @@ export class ConversationDrain {
     private readonly drains: DrainJobs,
     private readonly runner: EventRunner,
     failures$: Observable<HandlerFailure>,
-    private readonly settings: Pick<ResolvedQueueOptions, 'attempts' | 'backoff' | 'onDeadLetter' | 'batch' | 'concurrency' | 'gatherMs'>,
+    private readonly settings: Pick<ResolvedQueueOptions, 'attempts' | 'backoff' | 'onDeadLetter' | 'batch' | 'concurrency'>,
     private readonly logger: Logger,
   ) {
     this.slots = new ConcurrencyLimiter(settings.concurrency);
