@@ -228,6 +228,11 @@ function rawConnection(port, host) {
         socket.write(bytes);
       });
     },
+    /** Gives up on the request in flight with `error`, and on the connection. */
+    abort(error) {
+      fail(error);
+      socket.destroy();
+    },
     destroy: () => socket.destroy(),
   };
 }
@@ -263,7 +268,8 @@ export async function paced(url, { eventsPerDelivery, rate, seconds, connections
   const finished = new Promise((resolve) => (allAnswered = resolve));
   const settle = (connection, dueAt, outcome) => {
     if (outcome instanceof Error) {
-      errors++;
+      if (outcome === timedOut) timeouts++;
+      else errors++;
       problems.add(outcome.message);
     } else if (outcome === 200) {
       times.push(performance.now() - dueAt);
@@ -284,14 +290,10 @@ export async function paced(url, { eventsPerDelivery, rate, seconds, connections
     else waiting.push([dueAt, index]);
   };
   // An edge that stops answering must not hang the bench: an answer that takes over 10 s counts as a timeout.
+  const timedOut = new Error('no answer within 10 s');
   const watchdog = setInterval(() => {
     for (const connection of pool) {
-      if (connection.busy && performance.now() - connection.since > 10_000) {
-        timeouts++;
-        errors--; // the destroyed connection reports the same request as an error
-        problems.add('no answer within 10 s');
-        connection.destroy();
-      }
+      if (connection.busy && performance.now() - connection.since > 10_000) connection.abort(timedOut);
     }
     if (pool.every((connection) => connection.broken)) for (const [dueAt] of waiting.splice(0)) settle(pool[0], dueAt, new Error('every connection is closed'));
   }, 1_000);

@@ -79,26 +79,15 @@ export class QueueEdge implements DeliveryTransport {
     const started = Date.now();
     const join = this.open !== null && this.open.until > started ? this.open.id : '';
     const enqueued = this.mailboxes.enqueue(events, this.settings, prefix, CONVERSATIONS_PER_DRAIN, count, join);
-    let codes: EnqueueCode[];
-    let owners: string[];
-    let added: ReadonlySet<string>;
-    if (join === '') {
-      const jobs = new Map<string, null>(Array.from({ length: count }, (_unused, index) => [`${prefix}-${index}`, null]));
-      [{ codes, owners }] = await this.bounded(Promise.all([enqueued, this.drains.add(jobs)]));
-      added = new Set(jobs.keys());
-    } else {
-      ({ codes, owners } = await this.bounded(enqueued));
-      const fresh = new Map<string, null>();
-      for (const owner of owners) if (owner.startsWith(prefix)) fresh.set(owner, null);
-      if (fresh.size > 0) await this.bounded(this.drains.add(fresh));
-      added = new Set([join, ...fresh.keys()]);
-    }
-    // The newest job this write added that took a conversation is the one later writes may join.
-    if (this.settings.gatherMs > 0) {
-      let newest = -1;
-      for (const owner of owners) if (owner.startsWith(prefix)) newest = Math.max(newest, Number(owner.slice(prefix.length + 1)));
-      if (newest >= 0) this.open = { id: `${prefix}-${newest}`, until: started + this.settings.gatherMs };
-    }
+    const jobs = new Map<string, null>(Array.from({ length: count }, (_unused, index) => [`${prefix}-${index}`, null]));
+    const [{ codes, owners }] = await this.bounded(Promise.all([enqueued, join === '' ? this.drains.add(jobs) : undefined]));
+    // This write's jobs that took a conversation, in the order the script filled them.
+    const taken = new Set(owners.filter((owner) => jobs.has(owner)));
+    if (join !== '' && taken.size > 0) await this.bounded(this.drains.add(new Map([...taken].map((job) => [job, null]))));
+    const added = join === '' ? new Set(jobs.keys()) : new Set([join, ...taken]);
+    // The newest of them (the script fills jobs in order) is the one later writes may join.
+    const newest = [...taken].at(-1);
+    if (this.settings.gatherMs > 0 && newest) this.open = { id: newest, until: started + this.settings.gatherMs };
     // A redelivery whose conversation is owned by a job of an earlier write (perhaps of an edge that died before adding
     // it): add that job again, a no-op when it exists. Before the 200, like every job.
     const earlier = new Map<string, null>();
