@@ -341,7 +341,7 @@ export async function waitForCalls(processes, expected, timeoutMs) {
 }
 
 /** One measured setup: fresh Redis and processes; `mode` 'queue' (edge + 2 workers) or 'inprocess'. */
-async function measure(distDir, mode, adapter, scenario, nice) {
+export async function measure(distDir, mode, adapter, scenario, nice) {
   const redis = mode === 'queue' ? await startRedis() : null;
   const name = `bench-${Date.now()}`;
   const processes = [];

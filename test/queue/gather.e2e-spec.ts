@@ -1,7 +1,10 @@
+import { Logger } from '@nestjs/common';
 import { Worker, type Job } from 'bullmq';
 import { describe, expect, it } from 'vitest';
 import { prepareDelivery } from '../../libs/messenger-webhook/src/dispatch/prepared-event.js';
-import { CONVERSATIONS_PER_DRAIN, type DrainJobData } from '../../libs/messenger-webhook/src/queue/drain-jobs.js';
+import { DeliveryRefusedError } from '../../libs/messenger-webhook/src/dispatch/delivery-transport.js';
+import { CONVERSATIONS_PER_DRAIN, DrainJobs, type DrainJobData } from '../../libs/messenger-webhook/src/queue/drain-jobs.js';
+import { QueueEdge } from '../../libs/messenger-webhook/src/queue/queue-edge.js';
 import { encodeEntry } from '../../libs/messenger-webhook/src/queue/queued-entry.js';
 import { MessengerEvents, webhookBody } from 'nestjs-messenger-webhook/testing';
 import { eventually } from './queue-kit.js';
@@ -71,6 +74,66 @@ describe('queue mode: deliveries that come one after another share a drain job',
       // A job whose conversations all turned out busy never got a mark: nothing to wait for.
       expect(await mailboxes.close(`${drains.newId()}-0`, false)).toEqual({ wait: 0, conversations: [] });
     } finally {
+      await queue.close();
+    }
+  });
+
+  it('puts deliveries that arrive while the edge waits for Redis into the job being opened, not a job each', async () => {
+    const { name, options, queue, handled, drain, edge } = wireQueueParts(suite, 'gather-overlap', { gatherMs: 1_000 });
+    const jobs: string[] = [];
+    const worker = new Worker<DrainJobData>(name, (job: Job<DrainJobData>) => (jobs.push(job.id ?? ''), drain.process(job)), { connection: suite.client, prefix: options.prefix, concurrency: 4 });
+    try {
+      // One delivery per turn of the event loop, none waiting for the one before: a busy edge's traffic. The first
+      // opens a job; the others arrive before Redis has answered it, and must still share that job.
+      const people = Array.from({ length: 12 }, (_unused, index) => `P${index}`);
+      const answers: Array<Promise<unknown>> = [];
+      for (const sender of people) {
+        answers.push(edge.deliver(prepareDelivery(webhookBody(MessengerEvents.text(`from ${sender}`, { sender }))), summary()));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      await Promise.all(answers);
+      await eventually(() => handled.length >= people.length, () => `handled ${handled.length} of ${people.length}`, 10_000);
+      expect(new Set(handled).size).toBe(people.length);
+      expect(jobs).toHaveLength(1);
+    } finally {
+      await worker.close();
+      await queue.close();
+    }
+  });
+
+  it('refuses a delivery that joined a job whose add then failed, and runs it when Meta delivers it again', async () => {
+    const { name, options, queue, handled, drain, mailboxes } = wireQueueParts(suite, 'gather-add-fails', { gatherMs: 1_000 });
+    // The first add fails, after the script that opened its job was answered: Redis went away between the two.
+    class FlakyDrains extends DrainJobs {
+      failed = false;
+      override async add(jobs: ReadonlyMap<string, readonly string[] | null>, delay = 0): Promise<void> {
+        if (this.failed) return super.add(jobs, delay);
+        this.failed = true;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        throw new Error('Connection is closed.');
+      }
+    }
+    const edge = new QueueEdge(suite.client, mailboxes, new FlakyDrains(queue), { dedupeTtl: 60_000, enqueueTimeout: 5_000, gatherMs: 1_000 }, new Logger('gather-add-fails'));
+    const worker = new Worker<DrainJobData>(name, (job: Job<DrainJobData>) => drain.process(job), { connection: suite.client, prefix: options.prefix, concurrency: 4 });
+    try {
+      const ann = webhookBody(MessengerEvents.text('from ANN', { sender: 'ANN' }));
+      const bob = webhookBody(MessengerEvents.text('from BOB', { sender: 'BOB' }));
+      const first = edge.deliver(prepareDelivery(ann), summary());
+      await new Promise((resolve) => setImmediate(resolve));
+      // Bob's delivery joins the job Ann's opened, whose add is on its way: it must not answer 200 without that job.
+      const second = edge.deliver(prepareDelivery(bob), summary());
+      await expect(first).rejects.toThrow(DeliveryRefusedError);
+      await expect(second).rejects.toThrow(DeliveryRefusedError);
+      // The next delivery does not join the job that was never added.
+      await edge.deliver(prepareDelivery(webhookBody(MessengerEvents.text('from CID', { sender: 'CID' }))), summary());
+      await eventually(() => handled.length >= 1, () => 'the delivery after the failure was not handled', 10_000);
+      expect(handled).toEqual(['from CID']);
+      // Meta delivers both again: their events are stored, so they are duplicates whose job is added now.
+      for (const body of [ann, bob]) expect(await edge.deliver(prepareDelivery(body), summary())).toMatchObject({ dispatched: 0, duplicates: 1 });
+      await eventually(() => handled.length >= 3, () => `handled ${JSON.stringify(handled)}`, 10_000);
+      expect([...handled].sort()).toEqual(['from ANN', 'from BOB', 'from CID']);
+    } finally {
+      await worker.close();
       await queue.close();
     }
   });

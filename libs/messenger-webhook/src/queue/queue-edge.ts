@@ -22,14 +22,17 @@ interface QueuedEvent {
 /**
  * The edge of queue mode: puts every event of a delivery into its conversation's mailbox and dedupe mark in one Lua
  * script that also claims the idle conversations for new drain jobs, adds those jobs, and only then lets the webhook
- * answer `200`. Deliveries arriving together share the script call and the job add. When Redis cannot take the
- * delivery it rejects, so the webhook answers `503` and Meta delivers it again.
+ * answer `200`. Deliveries arriving together share the script call and the job add; one script is in flight at a time,
+ * and what arrives meanwhile goes in the next. When Redis cannot take the delivery it rejects, so the webhook answers `503` and Meta delivers it again.
  */
 export class QueueEdge implements DeliveryTransport {
   private readonly outage: RateLimitedLog;
-  private readonly batch = new TurnBatch<QueuedEvent, EnqueueCode>((events) => this.write(events), MAX_EVENTS_PER_WRITE);
-  /** The last drain job this edge added, known to exist, that may still take conversations until `until` (epoch ms). */
-  private open: { readonly id: string; readonly until: number } | null = null;
+  private readonly batch = new TurnBatch<QueuedEvent, EnqueueCode>((events, release) => this.write(events, release), MAX_EVENTS_PER_WRITE, true);
+  /**
+   * The last drain job this edge opened, which may still take conversations until `until` (epoch ms), and its add
+   * (a delivery that joins it answers once that add succeeded).
+   */
+  private open: { readonly id: string; readonly until: number; readonly added: Promise<void> } | null = null;
 
   constructor(
     private readonly redis: RedisClient,
@@ -65,29 +68,43 @@ export class QueueEdge implements DeliveryTransport {
   }
 
   /**
-   * One script call for the events of every delivery of this turn, and the drain jobs for the conversations it claims.
-   * While the last drain job this edge added is still open (its gather window has not passed, so no worker closed it),
-   * idle conversations join it and no job is added: at moderate rates several events share a BullMQ job. Otherwise
-   * the new jobs go out right behind the script on the same connection, so Redis runs the script first and the edge
-   * waits one round trip, not two; a job whose conversations all turned out busy has no open mark and an empty claims
-   * list, and completes at once. Only when joining fails (the job was closed meanwhile, or is full) are new jobs added
-   * after the script.
+   * One script call for the events of every delivery that arrived since the last one was answered (the edge has one
+   * in flight at most, so each call knows the job the one before it opened), and the drain jobs for the conversations
+   * it claims. While the last drain job this edge opened is still open (its gather window has not passed, so no worker
+   * closed it), idle conversations join it and no job is added: at moderate rates several events share a BullMQ job,
+   * and flat out jobs fill up. Otherwise the new jobs go out right behind the script on the same connection, so Redis
+   * runs the script first and the edge waits one round trip, not two; a job whose conversations all turned out busy
+   * has no open mark and an empty claims list, and completes at once. Only when joining fails (the job was closed
+   * meanwhile, or is full) are new jobs added after the script. A delivery answers once every job its events went to
+   * exists: a joined job's add may still be on its way, and if it fails, so does the delivery (503).
    */
-  private async write(events: QueuedEvent[]): Promise<EnqueueCode[]> {
+  private async write(events: QueuedEvent[], release: () => void): Promise<EnqueueCode[]> {
     const prefix = this.drains.newId();
     const count = Math.ceil(events.length / CONVERSATIONS_PER_DRAIN);
     const started = Date.now();
-    const join = this.open !== null && this.open.until > started ? this.open.id : '';
+    const open = this.open !== null && this.open.until > started ? this.open : null;
+    const join = open?.id ?? '';
     const enqueued = this.mailboxes.enqueue(events, this.settings, prefix, CONVERSATIONS_PER_DRAIN, count, join);
     const jobs = new Map<string, null>(Array.from({ length: count }, (_unused, index) => [`${prefix}-${index}`, null]));
-    const [{ codes, owners }] = await this.bounded(Promise.all([enqueued, join === '' ? this.drains.add(jobs) : undefined]));
+    const pipelined = join === '' ? this.drains.add(jobs) : null;
+    // Awaited below, or its failure is the script's.
+    pipelined?.catch(() => {});
+    const { codes, owners } = await this.bounded(enqueued);
     // This write's jobs that took a conversation, in the order the script filled them.
     const taken = new Set(owners.filter((owner) => jobs.has(owner)));
-    if (join !== '' && taken.size > 0) await this.bounded(this.drains.add(new Map([...taken].map((job) => [job, null]))));
-    const added = join === '' ? new Set(jobs.keys()) : new Set([join, ...taken]);
-    // The newest of them (the script fills jobs in order) is the one later writes may join.
+    const adding = pipelined ?? (taken.size > 0 ? this.drains.add(new Map([...taken].map((job) => [job, null]))) : Promise.resolve());
+    // The newest of them (the script fills jobs in order) is the one the next write may join, as soon as it goes.
     const newest = [...taken].at(-1);
-    if (this.settings.gatherMs > 0 && newest) this.open = { id: newest, until: started + this.settings.gatherMs };
+    if (this.settings.gatherMs > 0 && newest) {
+      const opened = { id: newest, until: started + this.settings.gatherMs, added: adding };
+      this.open = opened;
+      adding.catch(() => {
+        if (this.open === opened) this.open = null;
+      });
+    }
+    release();
+    await this.bounded<unknown>(open !== null && owners.includes(open.id) ? Promise.all([adding, open.added]) : adding);
+    const added = join === '' ? new Set(jobs.keys()) : new Set([join, ...taken]);
     // A redelivery whose conversation is owned by a job of an earlier write (perhaps of an edge that died before adding
     // it): add that job again, a no-op when it exists. Before the 200, like every job.
     const earlier = new Map<string, null>();
