@@ -340,6 +340,17 @@ export async function waitForCalls(processes, expected, timeoutMs) {
   }
 }
 
+/**
+ * Events sent flat out before each measured run. The queue setup runs BullMQ's, ioredis's and Nest's code once per job
+ * or per script call, and V8 keeps optimising it for thousands of events: after 500 events a worker still spent about
+ * 60% more CPU per event than after 15,000 (measured single-event flat out, Fastify). A server that has been up for
+ * minutes is the one to measure. `BENCH_WARMUP=N` changes it.
+ */
+const WARM_UP_EVENTS = 15_000;
+
+/** {@link WARM_UP_EVENTS}, or `BENCH_WARMUP`; `--quick` runs warm up with 2,000 (for trying the script, not for figures). */
+const warmUpEvents = (quick) => Number(process.env.BENCH_WARMUP ?? (quick ? 2_000 : WARM_UP_EVENTS));
+
 /** One measured setup: fresh Redis and processes; `mode` 'queue' (edge + 2 workers) or 'inprocess'. */
 export async function measure(distDir, mode, adapter, scenario, nice) {
   const redis = mode === 'queue' ? await startRedis() : null;
@@ -353,8 +364,9 @@ export async function measure(distDir, mode, adapter, scenario, nice) {
     const handlers = mode === 'queue' ? workers : [edge];
     const url = `http://127.0.0.1:${edge.port}/webhook`;
     // Warm-up (JIT, connections, scripts), then the measured run.
-    await blast(url, { eventsPerDelivery: scenario.eventsPerDelivery, amount: 500, connections: 10 });
-    const before = await waitForCalls(handlers, 500 * scenario.eventsPerDelivery, 60_000);
+    const warmUp = Math.ceil((scenario.warmUpEvents ?? warmUpEvents(false)) / scenario.eventsPerDelivery);
+    await blast(url, { eventsPerDelivery: scenario.eventsPerDelivery, amount: warmUp, connections: 20 });
+    const before = await waitForCalls(handlers, warmUp * scenario.eventsPerDelivery, 120_000);
     const cpuBefore = await Promise.all(processes.map((p) => p.stats()));
     const redisBefore = redis ? procCpuSeconds(redis.pid) : 0;
     const started = performance.now();
@@ -406,9 +418,10 @@ export async function measure(distDir, mode, adapter, scenario, nice) {
  * the edge's); `only` picks case ids.
  */
 export async function runQueueBench(distDir, { quick = false, adapter = 'express', nice = 0, only = null } = {}) {
-  const latency = { eventsPerDelivery: 1, rate: 500, seconds: quick ? 3 : 10, connections: 10 };
-  const throughput = { eventsPerDelivery: 10, amount: quick ? 500 : 3_000, connections: 20 };
-  const single = { eventsPerDelivery: 1, amount: quick ? 2_000 : 15_000, connections: 20 };
+  const warmUp = warmUpEvents(quick);
+  const latency = { eventsPerDelivery: 1, rate: 500, seconds: quick ? 3 : 10, connections: 10, warmUpEvents: warmUp };
+  const throughput = { eventsPerDelivery: 10, amount: quick ? 500 : 3_000, connections: 20, warmUpEvents: warmUp };
+  const single = { eventsPerDelivery: 1, amount: quick ? 2_000 : 15_000, connections: 20, warmUpEvents: warmUp };
   const cases = [];
   // Express keeps every request alive past a young-generation collection (see the README's Performance): a smaller young
   // generation makes those collections shorter and more frequent, the tuning the README recommends for Express edges.
@@ -421,7 +434,7 @@ export async function runQueueBench(distDir, { quick = false, adapter = 'express
       cases.push({ id, scenario, ...(await measure(distDir, mode, adapter, scenario, nice)) });
     }
   }
-  return { adapter, niceWorkers: nice, cases };
+  return { adapter, niceWorkers: nice, warmUpEvents: warmUp, cases };
 }
 
 /** `--nice=N` (workers at nice N) and `--cases=a,b` (case ids) from the command line. */
@@ -451,6 +464,7 @@ export function renderQueue(queue) {
       'so nearly every event finds its conversation idle). latency-500: one event per delivery at 500 deliveries/s, sent evenly; ' +
       'latency-500-semi4 (Express): the same with the HTTP process started with --max-semi-space-size=4; ' +
       'throughput-batch10: 10-event deliveries (Meta batches under load) as fast as they are taken; throughput-single: one event per delivery. ' +
+      `Each setup is first warmed up with ${fmt(queue.warmUpEvents)} events flat out (V8 optimises the queue's per-job code over thousands of events). ` +
       'End-to-end events/s runs from the first request until the handlers were called for every event. CPU per event is read from each ' +
       'process (Redis from /proc) over the same window; "2-core capacity" = 2 CPU-seconds ÷ CPU per event, what the setup would do with both cores to itself ' +
       `(the load generator excluded), the figure to read when the machine is shared.${queue.niceWorkers ? ` The workers run at nice ${queue.niceWorkers} (the edge, Redis and autocannon at 0): the edge and the Redis it waits on get the CPU first, as if the workers had machines of their own.` : ''}`,
