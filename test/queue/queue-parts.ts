@@ -59,6 +59,6 @@ export function wireQueueParts(suite: SuiteRedis, label: string, overrides: Part
   const drains = new DrainJobs(queue);
   const handled: string[] = [];
   const drain = new ConversationDrain(mailboxes, drains, textRecordingRunner((text) => handled.push(text)), new Subject<HandlerFailure>(), options, new Logger(label));
-  const edge = new QueueEdge(suite.client, mailboxes, drains, { dedupeTtl: 60_000, enqueueTimeout: 5_000, gatherMs: options.gatherMs }, new Logger(label));
+  const edge = new QueueEdge(suite.client, mailboxes, drains, { dedupeTtl: 60_000, enqueueTimeout: options.enqueueTimeout, gatherMs: options.gatherMs }, new Logger(label));
   return { name, options, queue, mailboxes, drains, handled, drain, edge };
 }

@@ -52,7 +52,8 @@ export class QueueEdge implements DeliveryTransport {
     const events = delivery.events.map((prepared) => ({ eventId: prepared.meta.eventId, conversation: prepared.conversationKey, entry: encodeEntry(prepared, now) }));
     let codes: EnqueueCode[];
     try {
-      codes = await this.batch.submit(events);
+      // From the delivery's arrival: it may first wait for the script in flight before its own goes out.
+      codes = await this.bounded(this.batch.submit(events));
     } catch (error) {
       this.refuse(error instanceof Error ? error.message : String(error));
     }
