@@ -78,20 +78,36 @@ describe('queue mode: deliveries that come one after another share a drain job',
     }
   });
 
-  it('puts deliveries that arrive while the edge waits for Redis into the job being opened, not a job each', async () => {
-    const { name, options, queue, handled, drain, edge } = wireQueueParts(suite, 'gather-overlap', { gatherMs: 1_000 });
+  it('puts deliveries that arrive while the edge waits for Redis into the job being opened, before its add is done', async () => {
+    const { name, options, queue, handled, drain, mailboxes } = wireQueueParts(suite, 'gather-overlap', { gatherMs: 1_000 });
+    const people = Array.from({ length: 12 }, (_unused, index) => `P${index}`);
+    // The first job's add waits (up to 5 s) until every delivery has reached Redis: the later ones must not wait for it
+    // to go out, but join the job it adds.
+    const claims = (jobId: string) => suite.client.llen(mailboxes.keys.claims(jobId));
+    let claimsSeenByAdd = -1;
+    class SlowDrains extends DrainJobs {
+      override async add(jobs: ReadonlyMap<string, readonly string[] | null>, delay = 0): Promise<void> {
+        if (claimsSeenByAdd < 0) {
+          const [jobId] = [...jobs.keys()];
+          const until = Date.now() + 5_000;
+          while ((await claims(jobId!)) < people.length && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 10));
+          claimsSeenByAdd = await claims(jobId!);
+        }
+        return super.add(jobs, delay);
+      }
+    }
+    const edge = new QueueEdge(suite.client, mailboxes, new SlowDrains(queue), { dedupeTtl: 60_000, enqueueTimeout: 10_000, gatherMs: 1_000 }, new Logger('gather-overlap'));
     const jobs: string[] = [];
     const worker = new Worker<DrainJobData>(name, (job: Job<DrainJobData>) => (jobs.push(job.id ?? ''), drain.process(job)), { connection: suite.client, prefix: options.prefix, concurrency: 4 });
     try {
-      // One delivery per turn of the event loop, none waiting for the one before: a busy edge's traffic. The first
-      // opens a job; the others arrive before Redis has answered it, and must still share that job.
-      const people = Array.from({ length: 12 }, (_unused, index) => `P${index}`);
+      // One delivery per turn of the event loop, none waiting for the one before: a busy edge's traffic.
       const answers: Array<Promise<unknown>> = [];
       for (const sender of people) {
         answers.push(edge.deliver(prepareDelivery(webhookBody(MessengerEvents.text(`from ${sender}`, { sender }))), summary()));
         await new Promise((resolve) => setImmediate(resolve));
       }
       await Promise.all(answers);
+      expect(claimsSeenByAdd).toBe(people.length);
       await eventually(() => handled.length >= people.length, () => `handled ${handled.length} of ${people.length}`, 10_000);
       expect(new Set(handled).size).toBe(people.length);
       expect(jobs).toHaveLength(1);
@@ -101,37 +117,51 @@ describe('queue mode: deliveries that come one after another share a drain job',
     }
   });
 
-  it('refuses a delivery that joined a job whose add then failed, and runs it when Meta delivers it again', async () => {
+  it('refuses the deliveries whose events went to a job whose add then failed, and runs them when Meta delivers them again', async () => {
     const { name, options, queue, handled, drain, mailboxes } = wireQueueParts(suite, 'gather-add-fails', { gatherMs: 1_000 });
-    // The first add fails, after the script that opened its job was answered: Redis went away between the two.
+    // The first add fails when the test says, after the script that opened its job was answered: Redis went away
+    // between the two.
+    let failNow: () => void = () => {};
+    const failing = new Promise<void>((resolve) => (failNow = resolve));
+    let firstJob = '';
     class FlakyDrains extends DrainJobs {
-      failed = false;
       override async add(jobs: ReadonlyMap<string, readonly string[] | null>, delay = 0): Promise<void> {
-        if (this.failed) return super.add(jobs, delay);
-        this.failed = true;
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        if (firstJob !== '') return super.add(jobs, delay);
+        firstJob = [...jobs.keys()][0]!;
+        await failing;
         throw new Error('Connection is closed.');
       }
     }
     const edge = new QueueEdge(suite.client, mailboxes, new FlakyDrains(queue), { dedupeTtl: 60_000, enqueueTimeout: 5_000, gatherMs: 1_000 }, new Logger('gather-add-fails'));
     const worker = new Worker<DrainJobData>(name, (job: Job<DrainJobData>) => drain.process(job), { connection: suite.client, prefix: options.prefix, concurrency: 4 });
+    const claims = () => suite.client.lrange(mailboxes.keys.claims(firstJob), 0, -1);
     try {
       const ann = webhookBody(MessengerEvents.text('from ANN', { sender: 'ANN' }));
       const bob = webhookBody(MessengerEvents.text('from BOB', { sender: 'BOB' }));
+      const annAgain = webhookBody(MessengerEvents.text('ANN again', { sender: 'ANN' }));
       const first = edge.deliver(prepareDelivery(ann), summary());
       await new Promise((resolve) => setImmediate(resolve));
-      // Bob's delivery joins the job Ann's opened, whose add is on its way: it must not answer 200 without that job.
+      // Bob's delivery joins the job Ann's opened, whose add is on its way.
       const second = edge.deliver(prepareDelivery(bob), summary());
+      await eventually(async () => (await claims()).length === 2, () => "Bob's conversation did not join the first job", 5_000);
+      // Then Ann's next event, in a script of its own, queues behind her first, in that job.
+      const annKey = prepareDelivery(annAgain).events[0]!.conversationKey;
+      const third = edge.deliver(prepareDelivery(annAgain), summary());
+      await eventually(async () => (await suite.client.llen(mailboxes.keys.mailbox(annKey))) === 2, () => "Ann's second event was not stored", 5_000);
+      failNow();
+      // None of them may answer 200 without that job.
       await expect(first).rejects.toThrow(DeliveryRefusedError);
       await expect(second).rejects.toThrow(DeliveryRefusedError);
+      await expect(third).rejects.toThrow(DeliveryRefusedError);
       // The next delivery does not join the job that was never added.
       await edge.deliver(prepareDelivery(webhookBody(MessengerEvents.text('from CID', { sender: 'CID' }))), summary());
       await eventually(() => handled.length >= 1, () => 'the delivery after the failure was not handled', 10_000);
       expect(handled).toEqual(['from CID']);
-      // Meta delivers both again: their events are stored, so they are duplicates whose job is added now.
-      for (const body of [ann, bob]) expect(await edge.deliver(prepareDelivery(body), summary())).toMatchObject({ dispatched: 0, duplicates: 1 });
-      await eventually(() => handled.length >= 3, () => `handled ${JSON.stringify(handled)}`, 10_000);
-      expect([...handled].sort()).toEqual(['from ANN', 'from BOB', 'from CID']);
+      // Meta delivers them again: their events are stored, so they are duplicates whose job is added now.
+      for (const body of [annAgain, bob, ann]) expect(await edge.deliver(prepareDelivery(body), summary())).toMatchObject({ dispatched: 0, duplicates: 1 });
+      await eventually(() => handled.length >= 4, () => `handled ${JSON.stringify(handled)}`, 10_000);
+      expect([...handled].sort()).toEqual(['ANN again', 'from ANN', 'from BOB', 'from CID']);
+      expect(handled.filter((text) => text.includes('ANN'))).toEqual(['from ANN', 'ANN again']);
     } finally {
       await worker.close();
       await queue.close();

@@ -12,6 +12,13 @@ import { RateLimitedLog } from './rate-limited-log.js';
 /** Events one enqueue script takes at most (several deliveries that arrived together share one). */
 const MAX_EVENTS_PER_WRITE = 1_000;
 
+/** A drain job an edge opened: joinable until `until` (epoch ms), with `size` conversations the edge put in it. */
+interface OpenJob {
+  readonly id: string;
+  readonly until: number;
+  readonly size: number;
+}
+
 /** One event as the edge writes it. */
 interface QueuedEvent {
   readonly eventId: string;
@@ -28,11 +35,10 @@ interface QueuedEvent {
 export class QueueEdge implements DeliveryTransport {
   private readonly outage: RateLimitedLog;
   private readonly batch = new TurnBatch<QueuedEvent, EnqueueCode>((events, release) => this.write(events, release), MAX_EVENTS_PER_WRITE, true);
-  /**
-   * The last drain job this edge opened, which may still take conversations until `until` (epoch ms), and its add
-   * (a delivery that joins it answers once that add succeeded).
-   */
-  private open: { readonly id: string; readonly until: number; readonly added: Promise<void> } | null = null;
+  /** The last drain job this edge opened, which may still take conversations (see {@link QueueEdge.remember}). */
+  private open: OpenJob | null = null;
+  /** The adds of drain jobs on their way, by job id. */
+  private readonly inFlight = new Map<string, Promise<void>>();
 
   constructor(
     private readonly redis: RedisClient,
@@ -53,7 +59,7 @@ export class QueueEdge implements DeliveryTransport {
     let codes: EnqueueCode[];
     try {
       // From the delivery's arrival: it may first wait for the script in flight before its own goes out.
-      codes = await this.bounded(this.batch.submit(events));
+      codes = await this.bounded(this.batch.submit(events, Date.now() + this.settings.enqueueTimeout));
     } catch (error) {
       this.refuse(error instanceof Error ? error.message : String(error));
     }
@@ -72,12 +78,13 @@ export class QueueEdge implements DeliveryTransport {
    * One script call for the events of every delivery that arrived since the last one was answered (the edge has one
    * in flight at most, so each call knows the job the one before it opened), and the drain jobs for the conversations
    * it claims. While the last drain job this edge opened is still open (its gather window has not passed, so no worker
-   * closed it), idle conversations join it and no job is added: at moderate rates several events share a BullMQ job,
-   * and flat out jobs fill up. Otherwise the new jobs go out right behind the script on the same connection, so Redis
-   * runs the script first and the edge waits one round trip, not two; a job whose conversations all turned out busy
-   * has no open mark and an empty claims list, and completes at once. Only when joining fails (the job was closed
-   * meanwhile, or is full) are new jobs added after the script. A delivery answers once every job its events went to
-   * exists: a joined job's add may still be on its way, and if it fails, so does the delivery (503).
+   * closed it) and not full, idle conversations join it and no job is added: at moderate rates several events share a
+   * BullMQ job, and flat out jobs fill up. Otherwise the new jobs go out right behind the script on the same
+   * connection, so Redis runs the script first and the edge waits one round trip, not two; a job whose conversations
+   * all turned out busy has no open mark and an empty claims list, and completes at once. Only when joining fails (a
+   * worker closed the job meanwhile) are new jobs added after the script. A delivery answers once every job its events
+   * went to exists: the add of a job the edge opened just before may still be on its way, and if it fails, so does the
+   * delivery (503).
    */
   private async write(events: QueuedEvent[], release: () => void): Promise<EnqueueCode[]> {
     const prefix = this.drains.newId();
@@ -86,35 +93,62 @@ export class QueueEdge implements DeliveryTransport {
     const open = this.open !== null && this.open.until > started ? this.open : null;
     const join = open?.id ?? '';
     const enqueued = this.mailboxes.enqueue(events, this.settings, prefix, CONVERSATIONS_PER_DRAIN, count, join);
-    const jobs = new Map<string, null>(Array.from({ length: count }, (_unused, index) => [`${prefix}-${index}`, null]));
-    const pipelined = join === '' ? this.drains.add(jobs) : null;
-    // Awaited below, or its failure is the script's.
-    pipelined?.catch(() => {});
+    const jobs = Array.from({ length: count }, (_unused, index) => `${prefix}-${index}`);
+    if (join === '') this.adding(jobs);
     const { codes, owners } = await this.bounded(enqueued);
     // This write's jobs that took a conversation, in the order the script filled them.
-    const taken = new Set(owners.filter((owner) => jobs.has(owner)));
-    const adding = pipelined ?? (taken.size > 0 ? this.drains.add(new Map([...taken].map((job) => [job, null]))) : Promise.resolve());
-    // The newest of them (the script fills jobs in order) is the one the next write may join, as soon as it goes.
-    const newest = [...taken].at(-1);
-    if (this.settings.gatherMs > 0 && newest) {
-      const opened = { id: newest, until: started + this.settings.gatherMs, added: adding };
-      this.open = opened;
-      adding.catch(() => {
-        if (this.open === opened) this.open = null;
-      });
-    }
+    const taken = [...new Set(owners.filter((owner) => jobs.includes(owner)))];
+    if (join !== '' && taken.length > 0) this.adding(taken);
+    this.remember(open, taken, codes, owners, started);
     release();
-    await this.bounded<unknown>(open !== null && owners.includes(open.id) ? Promise.all([adding, open.added]) : adding);
-    const added = join === '' ? new Set(jobs.keys()) : new Set([join, ...taken]);
-    // A redelivery whose conversation is owned by a job of an earlier write (perhaps of an edge that died before adding
-    // it): add that job again, a no-op when it exists. Before the 200, like every job.
-    const earlier = new Map<string, null>();
+    // Every job this write's events went to that this edge is still adding (its own, the one it joined, the owner of a
+    // conversation another write just claimed) must exist before the 200. A redelivery whose conversation is owned by
+    // a job of an earlier write (perhaps of an edge that died before adding it) adds that job again, a no-op when it
+    // exists.
+    const waits = new Set<Promise<void>>();
+    const earlier: string[] = [];
     codes.forEach((code, index) => {
       const owner = owners[index];
-      if (code === EnqueueCode.DuplicateWaiting && owner && !added.has(owner)) earlier.set(owner, null);
+      if (!owner) return;
+      const adding = this.inFlight.get(owner);
+      if (adding) waits.add(adding);
+      else if (code === EnqueueCode.DuplicateWaiting && !jobs.includes(owner)) earlier.push(owner);
     });
-    if (earlier.size > 0) await this.bounded(this.drains.add(earlier));
+    if (earlier.length > 0) waits.add(this.adding(earlier));
+    await this.bounded(Promise.all(waits));
     return codes;
+  }
+
+  /**
+   * Adds drain jobs and keeps the add, by job id, while it is on its way, so a later write whose events went to one of
+   * them can wait for it. A failed add also stops the edge offering its job for joining.
+   */
+  private adding(jobIds: readonly string[]): Promise<void> {
+    const add = this.drains.add(new Map(jobIds.map((jobId) => [jobId, null])));
+    for (const jobId of jobIds) this.inFlight.set(jobId, add);
+    const settle = (failed: boolean) => {
+      for (const jobId of jobIds) if (this.inFlight.get(jobId) === add) this.inFlight.delete(jobId);
+      if (failed && this.open && jobIds.includes(this.open.id)) this.open = null;
+    };
+    add.then(
+      () => settle(false),
+      () => settle(true),
+    );
+    return add;
+  }
+
+  /**
+   * Which job the next write may join: the newest this write opened (the script fills jobs in order), or the one it
+   * joined, for the rest of its window, as long as it is not full (a full job would make the next write add its new
+   * jobs after its script instead of right behind it).
+   */
+  private remember(open: OpenJob | null, taken: readonly string[], codes: readonly EnqueueCode[], owners: readonly string[], started: number): void {
+    const claimedBy = (job: string) => codes.filter((code, index) => code === EnqueueCode.QueuedFirst && owners[index] === job).length;
+    const newest = taken.at(-1);
+    let next: OpenJob | null = open;
+    if (newest) next = { id: newest, until: started + this.settings.gatherMs, size: claimedBy(newest) };
+    else if (open) next = { ...open, size: open.size + claimedBy(open.id) };
+    this.open = this.settings.gatherMs > 0 && next !== null && next.size < CONVERSATIONS_PER_DRAIN ? next : null;
   }
 
   private refuse(reason: string): never {

@@ -60,9 +60,10 @@ end
  * otherwise it is claimed for new drain job `<prefix>-<n>` (`per` conversations to each), which is open for the gather
  * window from its first claim. Either way it is listed in the job's claims list. Returns { codes, owners }, per event: 1
  * queued, 2 queued behind others (a drain owns it, or it is blocked), 0 a redelivery, 3 a redelivery whose mailbox still
- * waits; owners names the drain job that must exist for codes 1 and 3 ('' for a blocked conversation): a crash between
- * this script and adding that job must not strand the conversation, so a redelivery adds it again (a no-op when it
- * exists), and that job reads every conversation it owns from its claims list.
+ * waits; owners names the drain job that owns the conversation ('' for a blocked conversation, and for code 0), which
+ * must exist for the event to run: a crash between this script and adding that job must not strand the conversation,
+ * so a redelivery (code 3) adds it again (a no-op when it exists), and that job reads every conversation it owns from
+ * its claims list. For code 2 it lets an edge wait for the add of a job it is still adding.
  */
 export const ENQUEUE = `
 local ttl = tonumber(ARGV[1])
@@ -102,7 +103,7 @@ for i = 1, (#KEYS - base) / 2 do
     local first = redis.call('RPUSH', box, ARGV[8 + 2 * i]) == 1
     local owned = redis.call('HGET', KEYS[4], conversation)
     if owned then
-      codes[i] = 2
+      codes[i], owners[i] = 2, owned
     else
       owners[i] = ownerOf(conversation)
       if owners[i] == '' then codes[i] = 2 else codes[i] = 1 end

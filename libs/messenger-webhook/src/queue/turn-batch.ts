@@ -1,13 +1,14 @@
 /** One caller's items waiting for the next flush, with the promise it waits on. */
 interface Waiting<E, R> {
   readonly events: readonly E[];
+  readonly deadline: number;
   readonly resolve: (replies: R[]) => void;
   readonly reject: (error: unknown) => void;
 }
 
 /**
  * Writes a group of items; a serial batch's writer calls `release` once the next write may go (it is called for it
- * when the write settles, if the writer did not).
+ * when the write settles, if the writer did not: so a serial write must always settle, or bound its own wait).
  */
 export type BatchWrite<E, R> = (events: E[], release: () => void) => Promise<R[]>;
 
@@ -30,10 +31,13 @@ export class TurnBatch<E, R> {
     private readonly serial = false,
   ) {}
 
-  /** Resolves with one reply per event once the write holding them succeeded; rejects if it failed. */
-  submit(events: readonly E[]): Promise<R[]> {
+  /**
+   * Resolves with one reply per event once the write holding them succeeded; rejects if it failed, or if `deadline`
+   * (epoch ms) passed before its write went out (the caller has given up by then: its items are not written).
+   */
+  submit(events: readonly E[], deadline = Infinity): Promise<R[]> {
     return new Promise((resolve, reject) => {
-      this.waiting.push({ events, resolve, reject });
+      this.waiting.push({ events, deadline, resolve, reject });
       if (!this.scheduled && !this.writing) {
         this.scheduled = true;
         // After the poll phase: every delivery whose body arrived in this turn, every reply read in it, is in by then.
@@ -44,6 +48,12 @@ export class TurnBatch<E, R> {
 
   private flush(): void {
     this.scheduled = false;
+    const now = Date.now();
+    if (this.waiting.some((entry) => entry.deadline <= now)) {
+      const expired = this.waiting.filter((entry) => entry.deadline <= now);
+      this.waiting = this.waiting.filter((entry) => entry.deadline > now);
+      for (const entry of expired) entry.reject(new Error('gave up waiting for the write before it (its deadline passed)'));
+    }
     while (this.waiting.length > 0 && !this.writing) {
       let size = 0;
       let count = 0;
