@@ -115,6 +115,52 @@ describe('queue mode: availability and roles', () => {
     }
   });
 
+  it('app.close() on a worker whose handler outlives shutdownTimeout returns after it; another worker runs that event again', async () => {
+    const queue = { connection: redis.url, name: uniqueQueueName('close-late'), lockDuration: 1_000 };
+    const edge = await startQueueApp({ ...queue, role: 'edge' }, { providers: [] });
+    const logs = new LogCapture();
+    const first = await startQueueWorker(queue, [Bot, { provide: 'INSTANCE', useValue: 'first' }], { logger: logs, extra: { shutdownTimeout: 500 } });
+    gate = deferred();
+    timeline.length = 0;
+    try {
+      expect((await edge.client.send(MessengerEvents.text('hold', { sender: 'LATE' }))).status).toBe(200);
+      await eventually(() => timeline.includes('hold started'), () => 'the held event never started');
+      // BullMQ's force-close does not cut short a close already waiting for the running job: this hung until the
+      // handler ended.
+      const closed = first.close().then(() => timeline.push('closed'));
+      await eventually(() => timeline.includes('closed'), () => 'app.close() did not return after shutdownTimeout', 10_000);
+      expect(timeline).toEqual(['hold started', 'closed']);
+      expect(logs.text).toContain('did not stop within shutdownTimeout (500 ms)');
+      await closed;
+      const second = await startQueueWorker(queue, [Bot, { provide: 'INSTANCE', useValue: 'second' }]);
+      try {
+        await eventually(() => timeline.filter((line) => line === 'hold started').length === 2, () => 'the held event did not run again on another worker', 15_000);
+        gate.resolve();
+        await eventually(() => handled.some((entry) => entry.text === 'hold' && entry.by === 'second'), () => 'the second worker did not finish it');
+      } finally {
+        await second.close();
+      }
+    } finally {
+      gate.resolve();
+      await edge.app.close();
+    }
+  });
+
+  it('app.close() on a worker returns within shutdownTimeout while Redis is down', async () => {
+    const queue = { connection: redis.url, name: uniqueQueueName('close-down') };
+    const worker = await startQueueWorker(queue, [Bot, { provide: 'INSTANCE', useValue: 'down' }], { extra: { shutdownTimeout: 500 } });
+    let closed = false;
+    try {
+      await redis.stop();
+      const closing = worker.close().then(() => (closed = true));
+      // It waited for Redis forever (BullMQ's close waits for its fetch, which retries until Redis is back).
+      await eventually(() => closed, () => 'app.close() hung while Redis was down', 10_000);
+      await closing;
+    } finally {
+      await redis.restart();
+    }
+  });
+
   it('answers 503 while Redis is down, logs it once rather than per request, and takes deliveries again when it is back', async () => {
     const logs = new LogCapture();
     const queue = { connection: redis.url, name: uniqueQueueName('down'), enqueueTimeout: 1_000 };

@@ -21,6 +21,24 @@ import type { ResolvedQueueOptions } from './queue-options.js';
 import { RateLimitedLog } from './rate-limited-log.js';
 import { describeConnection, openRedis, whenReady } from './redis-connection.js';
 
+/** How long closing waits for a Redis client to quit politely before it drops the connection. */
+const CLIENT_CLOSE_MS = 2_000;
+
+/** Whether `work` settles (resolved or rejected) within `ms`; a later rejection is ignored. */
+async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<boolean>((resolve) => {
+    timer = setTimeout(resolve, ms, false);
+  });
+  const settled = work.then(
+    () => true,
+    () => true,
+  );
+  const outcome = await Promise.race([settled, timedOut]);
+  clearTimeout(timer);
+  return outcome;
+}
+
 /** What the queue services read: the store and the drain scheduler of the running queue (internal). */
 export interface QueueHandles {
   readonly mailboxes: MailboxStore;
@@ -116,25 +134,31 @@ export class MessengerQueue implements OnModuleInit, OnApplicationBootstrap, OnM
   /** Lets the worker finish the events it is handling (bounded by `shutdownTimeout`), then stops it. */
   async onModuleDestroy(): Promise<void> {
     clearInterval(this.reconciler);
-    if (!this.worker) return;
+    const worker = this.worker;
+    if (!worker) return;
     this.drain?.close();
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<boolean>((resolve) => {
-      timer = setTimeout(resolve, this.config.shutdownTimeout, true);
-    });
-    const gaveUp = await Promise.race([this.worker.close().then(() => false), timedOut]);
-    clearTimeout(timer);
-    if (gaveUp) {
-      this.logger.warn(`Queue: handlers still running after shutdownTimeout (${this.config.shutdownTimeout} ms); their events will run again on another worker`);
-      await this.worker.close(true);
+    if (!(await settlesWithin(worker.close(), this.config.shutdownTimeout))) {
+      this.logger.warn(
+        `Queue: the worker did not stop within shutdownTimeout (${this.config.shutdownTimeout} ms): handlers still running, or Redis not answering; ` +
+          'the events it held will run again on another worker',
+      );
+      // BullMQ's close(true) does not cut short a close already waiting for the running jobs (it returns that close):
+      // cut the worker's connections instead. A handler still running then cannot acknowledge its event, which runs
+      // again on another worker once its lock expires.
+      await settlesWithin(worker.disconnect(), CLIENT_CLOSE_MS);
     }
     this.drain?.dispose();
   }
 
-  /** Closes the queue and the Redis clients once the HTTP server stopped taking deliveries. */
+  /** Closes the queue and the Redis clients once the HTTP server stopped taking deliveries (without waiting for a Redis that is gone). */
   async onApplicationShutdown(): Promise<void> {
-    await this.handles?.queue.close().catch(() => {});
-    await Promise.all(this.clients.map((client) => client.quit().catch(() => client.disconnect())));
+    await settlesWithin(this.handles?.queue.close() ?? Promise.resolve(), CLIENT_CLOSE_MS);
+    await Promise.all(
+      this.clients.map(async (client) => {
+        if (client.status === 'ready' && (await settlesWithin(client.quit(), CLIENT_CLOSE_MS))) return;
+        client.disconnect();
+      }),
+    );
     this.clients = [];
   }
 
