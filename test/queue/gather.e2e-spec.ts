@@ -168,6 +168,54 @@ describe('queue mode: deliveries that come one after another share a drain job',
     }
   });
 
+  it('never answers 200 for an event whose job could not be added, whether the add fails at once or with a Redis error', async () => {
+    const { name, options, queue, handled, drain, mailboxes } = wireQueueParts(suite, 'gather-add-broken', { gatherMs: 1_000 });
+    // Adds fail at once (BullMQ's queue could not set up its connection) until the test says otherwise.
+    let broken = true;
+    class BrokenDrains extends DrainJobs {
+      override async add(jobs: ReadonlyMap<string, readonly string[] | null>, delay = 0): Promise<void> {
+        if (broken) throw new Error('Connection is closed.');
+        return super.add(jobs, delay);
+      }
+    }
+    const edge = new QueueEdge(suite.client, mailboxes, new BrokenDrains(queue), { dedupeTtl: 60_000, enqueueTimeout: 5_000, gatherMs: 1_000 }, new Logger('gather-add-broken'));
+    // Started once BullMQ's metadata is sound again (a worker fetching meanwhile would fail too).
+    let worker: Worker<DrainJobData> | undefined;
+    // A later add that Redis refuses (its reply comes after the script's on the same connection): BullMQ's metadata
+    // key holds the wrong type.
+    const meta = `${options.prefix}:${name}:meta`;
+    const deliverSix = async (label: string) => {
+      const bodies = Array.from({ length: 6 }, (_unused, index) => webhookBody(MessengerEvents.text(`${label} ${index}`, { sender: `${label}${index}` })));
+      const answers: Array<Promise<unknown>> = [];
+      for (const body of bodies) {
+        const answer = edge.deliver(prepareDelivery(body), summary());
+        // Settled below, after the other deliveries went out.
+        answer.catch(() => {});
+        answers.push(answer);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      return { bodies, outcomes: await Promise.allSettled(answers) };
+    };
+    try {
+      const early = await deliverSix('EARLY');
+      expect(early.outcomes.map((outcome) => outcome.status)).toEqual(Array(6).fill('rejected'));
+      broken = false;
+      await suite.client.set(meta, 'not a hash');
+      const refused = await deliverSix('REFUSED');
+      expect(refused.outcomes.map((outcome) => outcome.status)).toEqual(Array(6).fill('rejected'));
+      await suite.client.del(meta);
+      worker = new Worker<DrainJobData>(name, (job: Job<DrainJobData>) => drain.process(job), { connection: suite.client, prefix: options.prefix, concurrency: 4 });
+      // Meta delivers them all again: stored already, so duplicates whose jobs are added now; each runs once.
+      for (const body of [...early.bodies, ...refused.bodies]) expect(await edge.deliver(prepareDelivery(body), summary())).toMatchObject({ duplicates: 1 });
+      await eventually(() => handled.length >= 12, () => `handled ${handled.length} of 12`, 10_000);
+      expect(new Set(handled).size).toBe(12);
+    } finally {
+      await suite.client.del(meta);
+      await worker?.close();
+      await queue.close();
+    }
+  });
+
   it('opens a new job when the one it could join is full', async () => {
     const { name, options, queue, handled, drain, edge } = wireQueueParts(suite, 'gather-full', { gatherMs: 1_000 });
     const jobs: string[] = [];

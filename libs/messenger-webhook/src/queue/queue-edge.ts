@@ -9,6 +9,9 @@ import { EnqueueCode, type MailboxStore } from './mailbox-store.js';
 import { encodeEntry } from './queued-entry.js';
 import { RateLimitedLog } from './rate-limited-log.js';
 
+/** Failed drain job adds an edge remembers, the latest ones (an outage's worth; each is a job id). */
+const MAX_FAILED_ADDS = 10_000;
+
 /** Events one enqueue script takes at most (several deliveries that arrived together share one). */
 const MAX_EVENTS_PER_WRITE = 1_000;
 
@@ -39,6 +42,8 @@ export class QueueEdge implements DeliveryTransport {
   private open: OpenJob | null = null;
   /** The adds of drain jobs on their way, by job id. */
   private readonly inFlight = new Map<string, Promise<void>>();
+  /** Drain jobs whose last add failed (conversations may be owned by them): a write whose events went to one adds it again. */
+  private readonly failedAdds = new Set<string>();
 
   constructor(
     private readonly redis: RedisClient,
@@ -94,27 +99,27 @@ export class QueueEdge implements DeliveryTransport {
     const join = open?.id ?? '';
     const enqueued = this.mailboxes.enqueue(events, this.settings, prefix, CONVERSATIONS_PER_DRAIN, count, join);
     const jobs = Array.from({ length: count }, (_unused, index) => `${prefix}-${index}`);
-    if (join === '') this.adding(jobs);
+    const pipelined = join === '' ? this.adding(jobs) : null;
     const { codes, owners } = await this.bounded(enqueued);
     // This write's jobs that took a conversation, in the order the script filled them.
     const taken = [...new Set(owners.filter((owner) => jobs.includes(owner)))];
-    if (join !== '' && taken.length > 0) this.adding(taken);
+    const own = pipelined ?? (taken.length > 0 ? this.adding(taken) : null);
     this.remember(open, taken, codes, owners, started);
     release();
-    // Every job this write's events went to that this edge is still adding (its own, the one it joined, the owner of a
-    // conversation another write just claimed) must exist before the 200. A redelivery whose conversation is owned by
-    // a job of an earlier write (perhaps of an edge that died before adding it) adds that job again, a no-op when it
-    // exists.
-    const waits = new Set<Promise<void>>();
-    const earlier: string[] = [];
+    // Every job this write's events went to must exist before the 200: its own adds; another write's add still on its
+    // way (the job it joined, the owner of a conversation another write just claimed); and a job whose add failed, or
+    // the owner of a redelivery's waiting conversation (perhaps the job of an edge that died before adding it): those
+    // are added again, a no-op when they exist.
+    const waits = new Set<Promise<void>>(own ? [own] : []);
+    const again = new Set<string>();
     codes.forEach((code, index) => {
       const owner = owners[index];
-      if (!owner) return;
+      if (!owner || jobs.includes(owner)) return;
       const adding = this.inFlight.get(owner);
       if (adding) waits.add(adding);
-      else if (code === EnqueueCode.DuplicateWaiting && !jobs.includes(owner)) earlier.push(owner);
+      else if (this.failedAdds.has(owner) || code === EnqueueCode.DuplicateWaiting) again.add(owner);
     });
-    if (earlier.length > 0) waits.add(this.adding(earlier));
+    if (again.size > 0) waits.add(this.adding([...again]));
     await this.bounded(Promise.all(waits));
     return codes;
   }
@@ -127,7 +132,16 @@ export class QueueEdge implements DeliveryTransport {
     const add = this.drains.add(new Map(jobIds.map((jobId) => [jobId, null])));
     for (const jobId of jobIds) this.inFlight.set(jobId, add);
     const settle = (failed: boolean) => {
-      for (const jobId of jobIds) if (this.inFlight.get(jobId) === add) this.inFlight.delete(jobId);
+      for (const jobId of jobIds) {
+        if (this.inFlight.get(jobId) === add) this.inFlight.delete(jobId);
+        if (failed) this.failedAdds.add(jobId);
+        else this.failedAdds.delete(jobId);
+      }
+      // Oldest first: a job that failed long ago has had its deliveries refused, and their redeliveries add it again.
+      for (const jobId of this.failedAdds) {
+        if (this.failedAdds.size <= MAX_FAILED_ADDS) break;
+        this.failedAdds.delete(jobId);
+      }
       if (failed && this.open && jobIds.includes(this.open.id)) this.open = null;
     };
     add.then(
@@ -148,7 +162,8 @@ export class QueueEdge implements DeliveryTransport {
     let next: OpenJob | null = open;
     if (newest) next = { id: newest, until: started + this.settings.gatherMs, size: claimedBy(newest) };
     else if (open) next = { ...open, size: open.size + claimedBy(open.id) };
-    this.open = this.settings.gatherMs > 0 && next !== null && next.size < CONVERSATIONS_PER_DRAIN ? next : null;
+    // A job whose add failed (perhaps before this script was answered) is never offered.
+    this.open = this.settings.gatherMs > 0 && next !== null && next.size < CONVERSATIONS_PER_DRAIN && !this.failedAdds.has(next.id) ? next : null;
   }
 
   private refuse(reason: string): never {
