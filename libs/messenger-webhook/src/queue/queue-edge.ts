@@ -33,7 +33,8 @@ interface QueuedEvent {
  * The edge of queue mode: puts every event of a delivery into its conversation's mailbox and dedupe mark in one Lua
  * script that also claims the idle conversations for new drain jobs, adds those jobs, and only then lets the webhook
  * answer `200`. Deliveries arriving together share the script call and the job add; one script is in flight at a time,
- * and what arrives meanwhile goes in the next. When Redis cannot take the delivery it rejects, so the webhook answers `503` and Meta delivers it again.
+ * and what arrives meanwhile goes in the next. When Redis cannot take the delivery it rejects, so the webhook answers
+ * `503` and Meta delivers it again.
  */
 export class QueueEdge implements DeliveryTransport {
   private readonly outage: RateLimitedLog;
@@ -98,11 +99,11 @@ export class QueueEdge implements DeliveryTransport {
     const open = this.open !== null && this.open.until > started ? this.open : null;
     const join = open?.id ?? '';
     const enqueued = this.mailboxes.enqueue(events, this.settings, prefix, CONVERSATIONS_PER_DRAIN, count, join);
-    const jobs = Array.from({ length: count }, (_unused, index) => `${prefix}-${index}`);
-    const pipelined = join === '' ? this.adding(jobs) : null;
+    const jobs = new Set(Array.from({ length: count }, (_unused, index) => `${prefix}-${index}`));
+    const pipelined = join === '' ? this.adding([...jobs]) : null;
     const { codes, owners } = await this.bounded(enqueued);
     // This write's jobs that took a conversation, in the order the script filled them.
-    const taken = [...new Set(owners.filter((owner) => jobs.includes(owner)))];
+    const taken = [...new Set(owners.filter((owner) => jobs.has(owner)))];
     const own = pipelined ?? (taken.length > 0 ? this.adding(taken) : null);
     this.remember(open, taken, codes, owners, started);
     release();
@@ -114,7 +115,7 @@ export class QueueEdge implements DeliveryTransport {
     const again = new Set<string>();
     codes.forEach((code, index) => {
       const owner = owners[index];
-      if (!owner || jobs.includes(owner)) return;
+      if (!owner || jobs.has(owner)) return;
       const adding = this.inFlight.get(owner);
       if (adding) waits.add(adding);
       else if (this.failedAdds.has(owner) || code === EnqueueCode.DuplicateWaiting) again.add(owner);
