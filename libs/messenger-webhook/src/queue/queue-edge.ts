@@ -43,7 +43,11 @@ export class QueueEdge implements DeliveryTransport {
   private open: OpenJob | null = null;
   /** The adds of drain jobs on their way, by job id. */
   private readonly inFlight = new Map<string, Promise<void>>();
-  /** Drain jobs whose last add failed (conversations may be owned by them): a write whose events went to one adds it again. */
+  /**
+   * Drain jobs whose last add failed here (conversations may be owned by them): a write whose events went to one adds
+   * it again. Only this edge's: an owner that may be a worker's job (a hand-over, a retry waiting out its backoff) is
+   * never added by an edge, which would add it without its conversations or its delay.
+   */
   private readonly failedAdds = new Set<string>();
 
   constructor(
@@ -101,7 +105,16 @@ export class QueueEdge implements DeliveryTransport {
     const enqueued = this.mailboxes.enqueue(events, this.settings, prefix, CONVERSATIONS_PER_DRAIN, count, join);
     const jobs = new Set(Array.from({ length: count }, (_unused, index) => `${prefix}-${index}`));
     const pipelined = join === '' ? this.adding([...jobs]) : null;
-    const { codes, owners } = await this.bounded(enqueued);
+    let reply: Awaited<typeof enqueued>;
+    try {
+      reply = await this.bounded(enqueued);
+    } catch (error) {
+      // A script that timed out may still run and claim conversations for these jobs: add them behind it, on the same
+      // connection (those that took nothing complete at once).
+      if (pipelined === null) this.adding([...jobs]).catch(() => {});
+      throw error;
+    }
+    const { codes, owners } = reply;
     // This write's jobs that took a conversation, in the order the script filled them.
     const taken = [...new Set(owners.filter((owner) => jobs.has(owner)))];
     const own = pipelined ?? (taken.length > 0 ? this.adding(taken) : null);
@@ -135,8 +148,9 @@ export class QueueEdge implements DeliveryTransport {
     const settle = (failed: boolean) => {
       for (const jobId of jobIds) {
         if (this.inFlight.get(jobId) === add) this.inFlight.delete(jobId);
+        // Deleted first, so a job that fails again moves to the newest end.
+        this.failedAdds.delete(jobId);
         if (failed) this.failedAdds.add(jobId);
-        else this.failedAdds.delete(jobId);
       }
       // Oldest first: a job that failed long ago has had its deliveries refused, and their redeliveries add it again.
       for (const jobId of this.failedAdds) {
