@@ -13,6 +13,17 @@ function controlledWrites() {
 
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
+/** A serial batch with `a` written and in flight, and `b` submitted a turn later, waiting behind it. */
+async function secondWaitingBehindFirst() {
+  const { calls, write } = controlledWrites();
+  const batch = new TurnBatch<string, string>(write, 100, true);
+  const first = batch.submit(['a']);
+  await nextTurn();
+  const second = batch.submit(['b']);
+  await nextTurn();
+  return { calls, batch, first, second };
+}
+
 describe('TurnBatch', () => {
   it('coalesces what arrives in one turn into one write, and gives each caller its own replies', async () => {
     const batch = new TurnBatch<string, string>(async (items) => items.map((item) => item.toUpperCase()), 100);
@@ -20,12 +31,7 @@ describe('TurnBatch', () => {
   });
 
   it('in serial mode sends what arrives while a write is in flight as one write once it is released', async () => {
-    const { calls, write } = controlledWrites();
-    const batch = new TurnBatch<string, string>(write, 100, true);
-    const first = batch.submit(['a']);
-    await nextTurn();
-    const second = batch.submit(['b']);
-    await nextTurn();
+    const { calls, batch, first, second } = await secondWaitingBehindFirst();
     const third = batch.submit(['c']);
     await nextTurn();
     expect(calls.map((call) => call.items)).toEqual([['a']]);
@@ -38,12 +44,7 @@ describe('TurnBatch', () => {
   });
 
   it('in serial mode releases a write that settles without releasing, failed or not', async () => {
-    const { calls, write } = controlledWrites();
-    const batch = new TurnBatch<string, string>(write, 100, true);
-    const first = batch.submit(['a']);
-    await nextTurn();
-    const second = batch.submit(['b']);
-    await nextTurn();
+    const { calls, first, second } = await secondWaitingBehindFirst();
     calls[0]!.reject(new Error('Redis went away'));
     await expect(first).rejects.toThrow('Redis went away');
     expect(calls.map((call) => call.items)).toEqual([['a'], ['b']]);
